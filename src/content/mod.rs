@@ -1,0 +1,122 @@
+//! The site's content as flat maps keyed by path: pages and sections point at each other by
+//! index, never by reference, so steps can run in parallel over them.
+
+pub mod front_matter;
+mod load;
+pub mod slug;
+pub mod source;
+pub mod taxonomy;
+pub mod walk;
+
+use std::collections::HashMap;
+
+use crate::kinds::{Kind, KindData};
+use crate::markdown::Rendered;
+use crate::yaml::YamlSource;
+use front_matter::{Layout, PageMeta, SectionSettings};
+
+pub use load::{LoadOptions, load};
+
+/// One Markdown file: a page, or a section's `_index.md`.
+pub struct Page {
+    /// Relative to `content/`, `/`-separated: `guides/legal-aid.md`.
+    pub path: String,
+    /// As editors see it: `content/guides/legal-aid.md`.
+    pub file: String,
+    pub text: String,
+    pub layout: Layout,
+    pub meta: PageMeta,
+    /// Whether this is a section's `_index.md`.
+    pub is_index: bool,
+    /// The section the page is listed in (for an `_index.md`: the section it defines).
+    pub section: usize,
+    /// Site path without the base path: `/guides/legal-aid/`.
+    pub url: String,
+    /// The section kind's own front matter for this page.
+    pub kind_data: Option<KindData>,
+    pub rendered: Rendered,
+}
+
+impl Page {
+    /// The folder the file is in, relative to `content/` (`` for the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The front matter as a YAML source, for kinds parsing their own keys.
+    pub fn yaml(&self) -> YamlSource<'_> {
+        YamlSource {
+            file: &self.file,
+            text: &self.text,
+            yaml: &self.text[self.layout.yaml_start..self.layout.yaml_end],
+            first_line: 2,
+        }
+    }
+
+    /// The kind's parsed front matter, if it is of type `T`.
+    pub fn kind_data<T: 'static>(&self) -> Option<&T> {
+        self.kind_data.as_ref()?.downcast_ref()
+    }
+
+    /// The summary for lists and meta descriptions: front matter, else the first paragraph.
+    pub fn summary(&self) -> String {
+        match &self.meta.summary {
+            Some(summary) => summary.trim().to_string(),
+            None => truncate(&self.rendered.first_paragraph, 120),
+        }
+    }
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(chars).collect();
+    cut.push('…');
+    cut
+}
+
+/// A folder with an `_index.md` (and the content root, always).
+pub struct Section {
+    /// Relative to `content/`: `` for the root, `news`, `news/2024`.
+    pub dir: String,
+    /// The page index of its `_index.md`.
+    pub index: Option<usize>,
+    pub kind: &'static dyn Kind,
+    pub settings: SectionSettings,
+    /// Regular pages listed in this section, in the section's order.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+    /// Site path without the base path: `/news/`.
+    pub url: String,
+}
+
+/// Everything loaded from `content/`.
+pub struct Library {
+    /// Sorted by path.
+    pub pages: Vec<Page>,
+    /// Sorted by folder; the root is section 0.
+    pub sections: Vec<Section>,
+    /// Content path → page index.
+    pub by_path: HashMap<String, usize>,
+    /// Content paths of pages left out of this build, with why.
+    pub excluded: HashMap<String, &'static str>,
+    /// Content paths of files to copy (or that a kind claims), sorted.
+    pub assets: Vec<String>,
+}
+
+impl Library {
+    /// The section's title: its `_index.md` title, else its folder name.
+    pub fn section_title<'a>(&'a self, section: &'a Section) -> &'a str {
+        match section.index {
+            Some(i) => &self.pages[i].meta.title,
+            None => section.dir.rsplit('/').next().unwrap_or(""),
+        }
+    }
+
+    /// Regular pages (not section indexes), in path order.
+    pub fn regular_pages(&self) -> impl Iterator<Item = (usize, &Page)> {
+        self.pages.iter().enumerate().filter(|(_, p)| !p.is_index)
+    }
+}

@@ -1,0 +1,46 @@
+//! Reading editor files: UTF-8 only, a BOM and CRLF line endings accepted.
+
+use crate::diagnostics::Diagnostic;
+
+/// Decodes a file editors wrote. A UTF-8 BOM is dropped and CRLF becomes LF, so offsets and
+/// line numbers are the same on every platform. Invalid UTF-8 names the first bad byte's place.
+pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let text = String::from_utf8_lossy(bytes);
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            Err(Diagnostic::error(
+                "invalid-utf8",
+                file,
+                format!("the file is not valid UTF-8 (byte 0x{:02X})", bytes[e.valid_up_to()]),
+            )
+            .at(&text, line, column)
+            .with_help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; GBK/GB2312 is not accepted)"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let text = decode_text("a.md", b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n").unwrap();
+        assert_eq!(text, "---\ntitle: x\n---\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let err = decode_text("a.md", b"ok\n\xe6\xb3\x95\xff").unwrap_err();
+        assert_eq!(err.code, "invalid-utf8");
+        assert_eq!((err.line, err.column), (Some(2), Some(2)));
+        assert!(err.message.contains("0xFF"));
+    }
+}

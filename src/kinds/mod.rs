@@ -1,0 +1,98 @@
+//! Content kinds. A section's `_index.md` names its kind (`kind: route`); the kind decides what
+//! extra front matter its pages take, how they are checked, which templates show them and which
+//! extra files it writes. Each kind is one module implementing [`Kind`]; the core knows only
+//! this trait and the registry below.
+
+mod pages;
+
+use std::any::Any;
+
+use crate::content::Library;
+use crate::diagnostics::Diagnostic;
+use crate::yaml::YamlSource;
+
+/// A kind's own parsed front matter, kept on the page.
+pub type KindData = Box<dyn Any + Send + Sync>;
+
+/// What a kind sees of the site when it checks, renders or writes.
+pub struct KindContext<'a> {
+    pub library: &'a Library,
+    pub config: &'a crate::config::Config,
+}
+
+/// One kind of content. Every method has a default, so a kind implements only what it changes.
+pub trait Kind: Send + Sync {
+    /// The name editors write in `kind:`.
+    fn name(&self) -> &'static str;
+
+    /// Front-matter keys this kind's pages take besides the shared ones.
+    fn page_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Front-matter keys this kind's `_index.md` takes besides the shared ones.
+    fn section_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Parses the kind's own front matter of one page (called in parallel).
+    fn load_page(
+        &self,
+        _source: &YamlSource,
+        _is_index: bool,
+    ) -> Result<Option<KindData>, Vec<Diagnostic>> {
+        Ok(None)
+    }
+
+    /// Checks that need the whole section (unique orders, known ids), after URLs are known.
+    fn validate(&self, _site: &KindContext, _section: usize) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+
+    /// The template for one page of this kind.
+    fn page_template(&self) -> &'static str {
+        "page.html"
+    }
+
+    /// The template for the section's list page.
+    fn section_template(&self) -> &'static str {
+        "section.html"
+    }
+
+    /// Adds the kind's finished values for one page's template.
+    fn page_context(&self, _site: &KindContext, _page: usize, _context: &mut tera::Context) {}
+
+    /// Adds the kind's finished values for the section's list page.
+    fn section_context(&self, _site: &KindContext, _section: usize, _context: &mut tera::Context) {}
+}
+
+/// Kinds the contract names whose modules are not written yet: their sections build as plain
+/// pages, with a warning saying so.
+const PLANNED: &[&str] = &["route", "guides", "directory", "reports"];
+
+static PAGES: pages::Pages = pages::Pages;
+
+/// The kind named `name`, or `None` if no kind has that name.
+pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
+    match name {
+        "pages" => Some(&PAGES),
+        _ => None,
+    }
+}
+
+/// The default kind of a section that names none.
+pub fn default_kind() -> &'static dyn Kind {
+    &PAGES
+}
+
+/// Names editors may write in `kind:`, for "did you mean".
+pub fn known_names() -> Vec<&'static str> {
+    let mut names = vec!["pages"];
+    names.extend_from_slice(PLANNED);
+    names
+}
+
+/// Whether `name` is a kind of the contract that this version builds as plain pages.
+pub fn is_planned(name: &str) -> bool {
+    PLANNED.contains(&name)
+}

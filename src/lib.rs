@@ -1,0 +1,37 @@
+//! pufa (普法): a static site generator for public legal-information portals.
+//!
+//! The library decides and never prints; `main.rs` parses the command line and prints.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod feeds;
+pub mod kinds;
+pub mod markdown;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod site;
+pub mod write;
+pub mod yaml;
+
+pub use site::{BuildOptions, BuildSummary, Site, UnusableRoot};
+
+/// `pufa build`: load, check and write the site. `Err` means the root itself is unusable.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    match Site::load(options)? {
+        Ok(site) => Ok(site.build(&out)),
+        Err(diagnostics) => Ok(BuildSummary {
+            pages: 0,
+            files: 0,
+            diagnostics,
+        }),
+    }
+}

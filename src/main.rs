@@ -1,0 +1,112 @@
+//! The `pufa` command: parse arguments, call the library, print, exit 0 / 1 / 2.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use pufa::diagnostics::Severity;
+
+#[derive(Parser)]
+#[command(
+    name = "pufa",
+    version,
+    about = "普法: a static site generator for legal-information portals"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from ROOT/content into ROOT/public (or --out).
+    Build {
+        /// The site folder (holding content/ and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default ROOT/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Publish under this address instead of site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts and pages whose publish date is still to come.
+        #[arg(long)]
+        drafts: bool,
+        /// Print only errors.
+        #[arg(long)]
+        quiet: bool,
+        /// Also write the summary and every finding as JSON to this file.
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+            quiet,
+            report,
+        } => {
+            let options = pufa::BuildOptions {
+                root,
+                out,
+                base_url,
+                drafts,
+            };
+            build(&options, quiet, report)
+        }
+    }
+}
+
+fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> ExitCode {
+    let started = Instant::now();
+    let summary = match pufa::build(options) {
+        Ok(summary) => summary,
+        Err(pufa::UnusableRoot(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let elapsed = started.elapsed().as_millis();
+    for diagnostic in &summary.diagnostics {
+        if !quiet || diagnostic.severity == Severity::Error {
+            eprintln!("{}", diagnostic.render());
+        }
+    }
+    let (errors, warnings) = (summary.errors(), summary.warnings());
+    if let Some(path) = report {
+        let json = serde_json::json!({
+            "pages": summary.pages,
+            "files": summary.files,
+            "errors": errors,
+            "warnings": warnings,
+            "elapsed_ms": elapsed,
+            "diagnostics": summary.diagnostics,
+        });
+        let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        if let Err(e) = std::fs::write(&path, text + "\n") {
+            eprintln!("error: cannot write the report {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if errors > 0 {
+        eprintln!(
+            "build failed: {errors} error(s), {warnings} warning(s); the previous output was left as it was"
+        );
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        println!(
+            "built {} pages, {} files, {warnings} warning(s) in {elapsed} ms",
+            summary.pages, summary.files
+        );
+    }
+    ExitCode::SUCCESS
+}

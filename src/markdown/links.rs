@@ -1,0 +1,370 @@
+//! Links and images. A link to a `.md` file (relative to the page, or from the content root
+//! with a leading `/`) becomes that page's URL; images and files must exist inside `content/`.
+//! Every output link is a path under the base URL's path, never host-qualified.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+use super::Spanned;
+use super::html::is_script_url;
+use crate::diagnostics::Diagnostic;
+
+/// What links can point at, shared by every page of the build.
+pub struct LinkTargets<'a> {
+    /// Content path of each built page (`guides/legal-aid.md`) → its site path (`/guides/legal-aid/`).
+    pub pages: &'a HashMap<String, String>,
+    /// Content paths of pages left out of this build, with the reason (`draft`).
+    pub excluded: &'a HashMap<String, &'static str>,
+    /// Content paths of every asset.
+    pub assets: &'a HashSet<String>,
+    /// `/` or `/sfj/`.
+    pub base_path: &'a str,
+    pub unsafe_html: bool,
+}
+
+/// An anchor that can only be checked once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct PendingAnchor {
+    /// The linked page's content path; `None` for the page itself.
+    pub page: Option<String>,
+    pub anchor: String,
+    pub offset: usize,
+}
+
+/// What the links pass learned about one page.
+#[derive(Debug, Default)]
+pub struct LinkReport {
+    pub anchors: Vec<PendingAnchor>,
+    /// Root-relative links that are not `.md` files (`/tags/`): checked against the written site.
+    pub site_paths: Vec<(String, usize)>,
+    /// Content paths of the pages this page links to.
+    pub links_to: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a page is, for resolving its relative links and reporting problems.
+pub struct PagePlace<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    /// Offset of the Markdown body in `text`.
+    pub body_start: usize,
+    /// The page's folder relative to `content/` (`guides`, or `` for the root).
+    pub dir: &'a str,
+}
+
+pub fn resolve<'a>(
+    events: Vec<Spanned<'a>>,
+    place: &PagePlace,
+    targets: &LinkTargets,
+) -> (Vec<Spanned<'a>>, LinkReport) {
+    let mut report = LinkReport::default();
+    let mut out = Vec::with_capacity(events.len());
+    let mut image_alt: Option<(usize, bool)> = None;
+    for (mut event, range) in events {
+        let offset = place.body_start + range.start;
+        match &mut event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                *dest_url = rewrite(dest_url, false, offset, place, targets, &mut report);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                *dest_url = rewrite(dest_url, true, offset, place, targets, &mut report);
+                image_alt = Some((offset, false));
+            }
+            Event::Text(t) if image_alt.is_some() && !t.trim().is_empty() => {
+                image_alt = image_alt.map(|(o, _)| (o, true));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, false)) = image_alt.take() {
+                    report.diagnostics.push(
+                        Diagnostic::warning("image-alt", place.file, "image without alt text")
+                            .at_offset(place.text, at)
+                            .with_help("describe the picture for screen readers: ![夏县公共法律服务中心大厅](…)"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        out.push((event, range));
+    }
+    (out, report)
+}
+
+fn rewrite<'a>(
+    dest: &CowStr<'a>,
+    image: bool,
+    offset: usize,
+    place: &PagePlace,
+    targets: &LinkTargets,
+    report: &mut LinkReport,
+) -> CowStr<'a> {
+    let error = |code, message: String| {
+        Diagnostic::error(code, place.file, message).at_offset(place.text, offset)
+    };
+    if is_script_url(dest) && !targets.unsafe_html {
+        report.diagnostics.push(
+            error("unsafe-link", format!("link to `{dest}` runs a script"))
+                .with_help("link to a page or a web address instead"),
+        );
+        return CowStr::from("#");
+    }
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        return dest.clone();
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest.as_ref(), None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        if let Some(anchor) = fragment {
+            report.anchors.push(PendingAnchor {
+                page: None,
+                anchor: percent_decode(anchor),
+                offset,
+            });
+        }
+        return dest.clone();
+    }
+    let decoded = percent_decode(path);
+    let Some(resolved) = join(place.dir, &decoded) else {
+        report.diagnostics.push(
+            error(
+                "outside-content",
+                format!("`{dest}` points outside the content folder"),
+            )
+            .with_help("link only to files inside content/; remove the extra `../`"),
+        );
+        return dest.clone();
+    };
+    let with_fragment = |url: String| match fragment {
+        Some(f) => CowStr::from(format!("{url}#{f}")),
+        None => CowStr::from(url),
+    };
+    if !image && resolved.ends_with(".md") {
+        if let Some(url) = targets.pages.get(&resolved) {
+            if let Some(anchor) = fragment {
+                report.anchors.push(PendingAnchor {
+                    page: Some(resolved.clone()),
+                    anchor: percent_decode(anchor),
+                    offset,
+                });
+            }
+            report.links_to.push(resolved);
+            return with_fragment(site_url(targets.base_path, url));
+        }
+        let diagnostic = match targets.excluded.get(&resolved) {
+            Some(why) => error("link-to-unpublished", format!("`{dest}` links to a page that is not published ({why})"))
+                .with_help("publish that page, or remove the link"),
+            None => error("broken-link", format!("`{dest}` links to a page that does not exist (looked for content/{resolved})"))
+                .with_help("check the file name; links are relative to this page, or start with / for the content folder"),
+        };
+        report.diagnostics.push(diagnostic);
+        return dest.clone();
+    }
+    if targets.assets.contains(&resolved) {
+        return with_fragment(site_url(
+            targets.base_path,
+            &format!("/{}", encode_path(&resolved)),
+        ));
+    }
+    if !image && path.starts_with('/') && is_page_path(path) {
+        report.site_paths.push((resolved.clone(), offset));
+        let trailing = if path.ends_with('/') && !resolved.is_empty() {
+            "/"
+        } else {
+            ""
+        };
+        return with_fragment(site_url(
+            targets.base_path,
+            &format!("/{}{trailing}", encode_path(&resolved)),
+        ));
+    }
+    let what = if image { "image" } else { "file" };
+    report.diagnostics.push(error(if image { "missing-image" } else { "missing-file" }, format!("the {what} `{dest}` does not exist (looked for content/{resolved})"))
+        .with_help("check the file name and folder; paths are relative to this page, or start with / for the content folder"));
+    dest.clone()
+}
+
+/// Joins a base-path with a site path (`/sfj/` + `/guides/` → `/sfj/guides/`).
+pub fn site_url(base_path: &str, path: &str) -> String {
+    format!("{base_path}{}", path.trim_start_matches('/'))
+}
+
+/// `/tags/` or `/search`: a path to a generated page rather than to a file.
+fn is_page_path(path: &str) -> bool {
+    path.ends_with('/') || !path.rsplit('/').next().unwrap_or("").contains('.')
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            dest[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && i > 0
+        }
+        None => false,
+    }
+}
+
+/// Resolves `target` against folder `dir` (both relative to `content/`). `None` if it escapes.
+pub fn join(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Percent-encodes what is not safe in a URL path (non-ASCII, spaces), keeping `/`.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{html_of, parse};
+    use super::*;
+
+    struct Fixture {
+        pages: HashMap<String, String>,
+        excluded: HashMap<String, &'static str>,
+        assets: HashSet<String>,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            Fixture {
+                pages: HashMap::from([
+                    ("guides/legal-aid.md".into(), "/guides/legal-aid/".into()),
+                    ("news/宪法.md".into(), "/news/xian-fa/".into()),
+                ]),
+                excluded: HashMap::from([("news/draft.md".into(), "draft")]),
+                assets: HashSet::from(["images/大厅.jpg".to_string()]),
+            }
+        }
+
+        fn run(&self, markdown: &str) -> (String, LinkReport) {
+            let targets = LinkTargets {
+                pages: &self.pages,
+                excluded: &self.excluded,
+                assets: &self.assets,
+                base_path: "/sfj/",
+                unsafe_html: false,
+            };
+            let place = PagePlace {
+                file: "content/news/a.md",
+                text: markdown,
+                body_start: 0,
+                dir: "news",
+            };
+            let (events, report) = resolve(parse(markdown), &place, &targets);
+            (html_of(events), report)
+        }
+    }
+
+    #[test]
+    fn md_links_become_urls_under_the_base_path() {
+        let (html, report) = Fixture::new()
+            .run("[援助](../guides/legal-aid.md#申请条件) [宪法](/news/宪法.md) [同目录](宪法.md)");
+        // pulldown-cmark percent-encodes hrefs; browsers match the decoded fragment to the id.
+        assert!(
+            html.contains("href=\"/sfj/guides/legal-aid/#%E7%94%B3%E8%AF%B7%E6%9D%A1%E4%BB%B6\""),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("href=\"/sfj/news/xian-fa/\"").count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(report.anchors[0].anchor, "申请条件");
+        assert_eq!(report.links_to.len(), 3);
+        assert!(report.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn missing_pages_and_unpublished_pages_are_errors() {
+        let (_, report) = Fixture::new().run("[x](nope.md)\n\n[y](draft.md)");
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["broken-link", "link-to-unpublished"]);
+        assert_eq!(report.diagnostics[1].line, Some(3));
+    }
+
+    #[test]
+    fn images_resolve_or_fail_and_cannot_escape() {
+        let (html, report) = Fixture::new()
+            .run("![大厅](../images/大厅.jpg) ![](../images/none.png) ![x](../../etc/passwd)");
+        assert!(
+            html.contains("src=\"/sfj/images/%E5%A4%A7%E5%8E%85.jpg\""),
+            "{html}"
+        );
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-image", "image-alt", "outside-content"]);
+    }
+
+    #[test]
+    fn external_links_are_untouched_and_script_links_refused() {
+        let (html, report) =
+            Fixture::new().run("[a](https://www.gov.cn/) [b](tel:12348) [c](javascript:alert(1))");
+        assert!(html.contains("href=\"https://www.gov.cn/\""));
+        assert!(html.contains("href=\"tel:12348\""));
+        assert!(!html.contains("javascript"));
+        assert_eq!(report.diagnostics[0].code, "unsafe-link");
+    }
+
+    #[test]
+    fn site_paths_are_prefixed_and_kept_for_checking() {
+        let (html, report) = Fixture::new().run("[标签](/tags/) [本页](#步骤)");
+        assert!(html.contains("href=\"/sfj/tags/\""), "{html}");
+        assert_eq!(report.site_paths[0].0, "tags");
+        assert!(report.anchors[0].page.is_none());
+    }
+
+    #[test]
+    fn join_handles_dot_segments() {
+        assert_eq!(join("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join("a", "/x/./y.md").as_deref(), Some("x/y.md"));
+        assert_eq!(join("a", "../../x.md"), None);
+    }
+}

@@ -1,0 +1,171 @@
+//! Markdown to HTML as a chain of small passes over pulldown-cmark's event stream, each one
+//! tested alone: raw HTML, Chinese typography, heading ids, links and images.
+
+pub mod anchors;
+pub mod cjk;
+pub mod html;
+pub mod links;
+pub mod toc;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Diagnostic;
+use anchors::Heading;
+use links::{LinkReport, LinkTargets, PagePlace};
+use toc::TocEntry;
+
+/// An event with the byte range of the Markdown it came from.
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// A page's body, rendered.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub toc: Vec<TocEntry>,
+    /// The first paragraph as plain text, for lists and `<meta name="description">`.
+    pub first_paragraph: String,
+    pub links: LinkReport,
+}
+
+fn options() -> Options {
+    // No smart punctuation: it curls "你好" into “你好“.
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `place.text[place.body_start..]`. Problems found on the way are in `links.diagnostics`.
+pub fn render(place: &PagePlace, targets: &LinkTargets) -> Rendered {
+    let body = &place.text[place.body_start..];
+    let events: Vec<Spanned> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let events = if targets.unsafe_html {
+        events
+    } else {
+        html::escape_raw_html(events)
+    };
+    let events = cjk::merge_text(cjk::join_soft_breaks(events));
+    let (events, unpaired) = cjk::repair_strong(events);
+    let (events, headings, duplicate_ids) = anchors::assign_ids(events);
+    let (events, mut links) = links::resolve(events, place, targets);
+    for offset in unpaired {
+        links.diagnostics.push(
+            Diagnostic::warning(
+                "cjk-emphasis",
+                place.file,
+                "`**` here is shown as two asterisks, not as bold",
+            )
+            .at_offset(place.text, place.body_start + offset)
+            .with_help("pair it with a closing `**` in the same paragraph, e.g. **注意：**正文"),
+        );
+    }
+    for (id, offset) in duplicate_ids {
+        links.diagnostics.push(
+            Diagnostic::error(
+                "duplicate-id",
+                place.file,
+                format!("two headings have the id `{id}`"),
+            )
+            .at_offset(place.text, place.body_start + offset)
+            .with_help("give one of them another {#id}"),
+        );
+    }
+    let first_paragraph = first_paragraph(&events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    Rendered {
+        html,
+        toc: toc::build(&headings),
+        headings,
+        first_paragraph,
+        links,
+    }
+}
+
+fn first_paragraph(events: &[Spanned]) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
+            Event::SoftBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn parse(markdown: &str) -> Vec<Spanned<'_>> {
+        Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .collect()
+    }
+
+    pub fn html_of(events: Vec<Spanned<'_>>) -> String {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        html
+    }
+
+    #[test]
+    fn the_whole_chain_renders_a_chinese_page() {
+        let text = "---\ntitle: x\n---\n## 一、主要举措\n\n依法治县\n工作。**注意：**见[下文](#一主要举措)。\n\n<script>x</script>\n";
+        let empty = Default::default();
+        let excluded = Default::default();
+        let assets = Default::default();
+        let targets = LinkTargets {
+            pages: &empty,
+            excluded: &excluded,
+            assets: &assets,
+            base_path: "/",
+            unsafe_html: false,
+        };
+        let place = PagePlace {
+            file: "content/a.md",
+            text,
+            body_start: 16,
+            dir: "",
+        };
+        let rendered = render(&place, &targets);
+        assert!(
+            rendered
+                .html
+                .contains("<h2 id=\"一主要举措\">一、主要举措</h2>"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered
+                .html
+                .contains("依法治县工作。<strong>注意：</strong>见"),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.html.contains("&lt;script&gt;"));
+        assert_eq!(rendered.first_paragraph, "依法治县工作。注意：见下文。");
+        assert_eq!(rendered.links.anchors[0].anchor, "一主要举措");
+        assert_eq!(rendered.toc[0].id, "一主要举措");
+    }
+
+    #[test]
+    fn footnotes_tables_and_task_lists_are_on() {
+        let html = html_of(parse(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] 已办\n\n注[^1]\n\n[^1]: 说明\n",
+        ));
+        assert!(html.contains("<table>"));
+        assert!(html.contains("type=\"checkbox\""));
+        assert!(html.contains("footnote-reference"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Every file the build will write, claimed before anything is written, so that two things
+//! wanting one URL (two pages, a page and an alias, a page and a copied file) is an error
+//! naming both, not a silent overwrite.
+
+use std::collections::BTreeMap;
+
+use crate::content::{Page, Section};
+use crate::diagnostics::Diagnostic;
+use crate::render::views::term_slug;
+use crate::site::Site;
+
+/// Files written by every build.
+pub const FIXED_FILES: &[&str] = &[
+    "sitemap.xml",
+    "robots.txt",
+    "atom.xml",
+    "404.html",
+    "accessibility/index.html",
+];
+
+pub struct Plan {
+    /// Output path (relative, `/`-separated) → who writes it (a content file, or a description).
+    pub claims: BTreeMap<String, String>,
+    /// Redirect pages: output path → the page index they lead to.
+    pub aliases: Vec<(String, usize)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The output file of a site path: `/news/x/` → `news/x/index.html`.
+pub fn html_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+/// How many list pages a section has.
+pub fn list_pages(section: &Section) -> usize {
+    match section.settings.paginate {
+        0 => 1,
+        per => section.pages.len().div_ceil(per).max(1),
+    }
+}
+
+pub fn plan(site: &Site) -> Plan {
+    let mut plan = Plan {
+        claims: BTreeMap::new(),
+        aliases: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let library = &site.library;
+    for file in FIXED_FILES {
+        plan.claim(file.to_string(), "pufa (generated)".into(), None);
+    }
+    for (_, file) in &site.theme.statics {
+        plan.claim(file.output.clone(), "the theme".into(), None);
+    }
+    for page in library.pages.iter().filter(|p| !p.is_index) {
+        plan.claim(html_path(&page.url), page.file.clone(), Some(page));
+    }
+    for section in &library.sections {
+        let owner = section
+            .index
+            .map_or_else(|| "content/".to_string(), |i| library.pages[i].file.clone());
+        let index_page = section.index.map(|i| &library.pages[i]);
+        for n in 1..=list_pages(section) {
+            let path = html_path(&crate::render::views::pager_path(&section.url, n));
+            plan.claim(path, owner.clone(), index_page);
+        }
+    }
+    for taxonomy in &site.taxonomies {
+        plan.claim(
+            html_path(&taxonomy.url()),
+            format!("the `{}` taxonomy", taxonomy.name),
+            None,
+        );
+        for term in &taxonomy.terms {
+            let pages = term.pages.len().div_ceil(20).max(1);
+            for n in 1..=pages {
+                let url = crate::render::views::pager_path(
+                    &format!("/{}/{}/", taxonomy.name, term_slug(&term.name)),
+                    n,
+                );
+                plan.claim(
+                    html_path(&url),
+                    format!("the `{}` term `{}`", taxonomy.name, term.name),
+                    None,
+                );
+            }
+        }
+    }
+    for asset in &library.assets {
+        plan.claim(asset.clone(), format!("content/{asset}"), None);
+    }
+    plan_aliases(site, &mut plan);
+    plan
+}
+
+fn plan_aliases(site: &Site, plan: &mut Plan) {
+    for (i, page) in site.library.pages.iter().enumerate() {
+        for alias in &page.meta.aliases {
+            let at = |d: Diagnostic| d.at(&page.text, alias.line, alias.column);
+            let path = alias.value.trim().trim_start_matches('/');
+            if path.is_empty() || path.split('/').any(|p| p == "..") || alias.value.contains("://")
+            {
+                plan.diagnostics.push(at(Diagnostic::error("bad-alias", &page.file, format!("`{}` is not an old address on this site", alias.value))
+                    .with_help("write the old path from the site root, e.g. `/xwzx/2024/123.html` or `/old/page/`")));
+                continue;
+            }
+            let output = if path.ends_with(".html") || path.ends_with(".htm") {
+                path.to_string()
+            } else {
+                format!("{}/index.html", path.trim_end_matches('/'))
+            };
+            if let Some(owner) = plan.claims.get(&output) {
+                plan.diagnostics.push(at(Diagnostic::error(
+                    "url-collision",
+                    &page.file,
+                    format!(
+                        "the alias `{}` is already the address of {owner}",
+                        alias.value
+                    ),
+                )
+                .with_help("remove the alias, or move the other page")));
+                continue;
+            }
+            plan.claims.insert(output.clone(), page.file.clone());
+            plan.aliases.push((output, i));
+        }
+    }
+}
+
+impl Plan {
+    fn claim(&mut self, path: String, owner: String, page: Option<&Page>) {
+        if let Some(previous) = self.claims.get(&path) {
+            if *previous == owner {
+                return;
+            }
+            let mut diagnostic = Diagnostic::error(
+                "url-collision",
+                page.map_or(owner.clone(), |p| p.file.clone()),
+                format!("{owner} and {previous} would both be written to {path}"),
+            )
+            .with_help("rename one of them, or give one a different `slug:`");
+            if let Some(page) = page {
+                diagnostic = diagnostic.at(&page.text, 1, 1);
+            }
+            self.diagnostics.push(diagnostic);
+            return;
+        }
+        self.claims.insert(path, owner);
+    }
+}

@@ -1,0 +1,120 @@
+//! Tera, set up once per build: the theme's templates parsed once, the site's values in the
+//! global context, and `asset()` / `url()` for links under the base path. Templates receive
+//! finished values from [`views`]; they hold markup, not logic.
+
+pub mod theme;
+pub mod views;
+
+use std::collections::{BTreeMap, HashMap};
+
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use theme::Theme;
+
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → (origin shown to editors, source).
+    sources: HashMap<String, (String, String)>,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme, config: &Config) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let sources: HashMap<String, (String, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, t)| (name.clone(), (t.origin.clone(), t.text.clone())))
+            .collect();
+        let assets: BTreeMap<String, String> = theme
+            .statics
+            .iter()
+            .map(|(logical, file)| {
+                (
+                    logical.clone(),
+                    format!("{}{}", config.base_path, file.output),
+                )
+            })
+            .collect();
+        tera.register_function(
+            "asset",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                assets
+                    .get(path.trim_start_matches('/'))
+                    .cloned()
+                    .ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "asset(path=\"{path}\"): no such file in the theme's static/ folder"
+                        ))
+                    })
+            },
+        );
+        let base_path = config.base_path.clone();
+        tera.register_function(
+            "url",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+            },
+        );
+        tera.global_context()
+            .insert("site", &views::SiteView::new(config));
+        let all = theme
+            .templates
+            .iter()
+            .map(|(name, t)| (name.as_str(), t.text.as_str()));
+        tera.add_raw_templates(all)
+            .map_err(|e| vec![template_error(&e, &sources)])?;
+        Ok(Renderer { tera, sources })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `template`; a failure names the template file and line.
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+/// Tera's errors read `error: …\n --> page.html:5:12\n  |\n5 | …`: keep the message, map the
+/// template name to the file it came from, and point at the line.
+fn template_error(error: &tera::Error, sources: &HashMap<String, (String, String)>) -> Diagnostic {
+    let shown = error.to_string();
+    let mut message = shown
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    let location = shown
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "));
+    let parsed = location.and_then(|loc| {
+        let mut parts = loc.rsplitn(3, ':');
+        let column = parts.next()?.parse::<usize>().ok()?;
+        let line = parts.next()?.parse::<usize>().ok()?;
+        Some((parts.next()?.to_string(), line, column))
+    });
+    let help = "fix the template, or delete the override to use the built-in one";
+    match parsed {
+        Some((name, line, column)) => match sources.get(&name) {
+            Some((origin, text)) => Diagnostic::error("template", origin, message)
+                .at(text, line, column)
+                .with_help(help),
+            None => Diagnostic::error("template", name, message).with_help(help),
+        },
+        None => Diagnostic::error("template", "themes", message).with_help(help),
+    }
+}

@@ -1,0 +1,289 @@
+//! The build pipeline: [`Site::load`] reads and checks everything, [`Site::build`] writes it.
+//! Each is a list of small named steps; every step adds to one list of diagnostics, so a
+//! build reports all the problems it can find, not just the first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::taxonomy::{self, Taxonomy};
+use crate::content::{self, Library, LoadOptions};
+use crate::diagnostics::Diagnostic;
+use crate::kinds::KindContext;
+use crate::markdown::links::{LinkTargets, PagePlace};
+use crate::markdown::{self};
+use crate::render::Renderer;
+use crate::render::theme::Theme;
+
+/// What `pufa build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A loaded, checked site, ready to write.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub library: Library,
+    pub taxonomies: Vec<Taxonomy>,
+    pub theme: Theme,
+    pub renderer: Renderer,
+    /// Findings so far (warnings, and errors that did not stop loading).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outcome of a build that ran to the end (with or without errors).
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildSummary {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// The root folder is missing or unreadable: a usage problem (exit 2), not a site error.
+#[derive(Debug)]
+pub struct UnusableRoot(pub String);
+
+impl Site {
+    /// Reads `content/` and the theme and checks everything that can be checked before writing.
+    /// `Err` holds the diagnostics when the site cannot even be loaded (no config, bad theme).
+    pub fn load(options: &BuildOptions) -> Result<Result<Site, Vec<Diagnostic>>, UnusableRoot> {
+        let content_dir = options.root.join("content");
+        if !content_dir.is_dir() {
+            return Err(UnusableRoot(format!(
+                "{} has no content/ folder; run pufa in the site's folder or pass --root",
+                options.root.display()
+            )));
+        }
+        let config = match Config::load(&options.root, options.base_url.as_deref()) {
+            Ok(config) => config,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let (theme, renderer) = match load_theme(&options.root, &config) {
+            Ok(t) => t,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let mut diagnostics = Vec::new();
+        let files = content::walk::walk(&content_dir, &mut diagnostics);
+        let load_options = LoadOptions {
+            drafts: options.drafts,
+            now: jiff::Timestamp::now(),
+        };
+        let mut library = content::load(
+            &content_dir,
+            files,
+            &config,
+            &load_options,
+            &mut diagnostics,
+        );
+        render_markdown(&mut library, &config, &mut diagnostics);
+        check_anchors(&library, &mut diagnostics);
+        validate_kinds(&library, &config, &mut diagnostics);
+        let taxonomies = taxonomy::collect(&library, &config.taxonomies);
+        Ok(Ok(Site {
+            root: options.root.clone(),
+            config,
+            library,
+            taxonomies,
+            theme,
+            renderer,
+            diagnostics,
+        }))
+    }
+
+    /// Writes the site to `out` through a staging folder; the output is replaced only if
+    /// there were no errors.
+    pub fn build(mut self, out: &Path) -> BuildSummary {
+        let plan = crate::plan::plan(&self);
+        self.diagnostics.extend(plan.diagnostics.iter().cloned());
+        check_site_paths(&self.library, &plan, &mut self.diagnostics);
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return BuildSummary {
+                pages: 0,
+                files: 0,
+                diagnostics: sorted(self.diagnostics),
+            };
+        }
+        let staging = match crate::output::Staging::create(out) {
+            Ok(s) => s,
+            Err(e) => {
+                self.diagnostics.push(e);
+                return BuildSummary {
+                    pages: 0,
+                    files: 0,
+                    diagnostics: sorted(self.diagnostics),
+                };
+            }
+        };
+        let mut written = Vec::new();
+        let pages = crate::write::write_site(&self, &plan, &staging, &mut written);
+        self.diagnostics.extend(written);
+        let files = staging.files_written();
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            staging.discard();
+        } else if let Err(e) = staging.commit() {
+            self.diagnostics.push(e);
+        }
+        BuildSummary {
+            pages,
+            files,
+            diagnostics: sorted(self.diagnostics),
+        }
+    }
+
+    /// What kinds see of the site.
+    pub fn kind_context(&self) -> KindContext<'_> {
+        KindContext {
+            library: &self.library,
+            config: &self.config,
+        }
+    }
+}
+
+fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let collector = crate::diagnostics::Diagnostics::default();
+    collector.extend(diagnostics);
+    collector.into_sorted()
+}
+
+fn load_theme(root: &Path, config: &Config) -> Result<(Theme, Renderer), Vec<Diagnostic>> {
+    let theme = Theme::load(root, &config.theme)?;
+    let renderer = Renderer::new(&theme, config)?;
+    Ok((theme, renderer))
+}
+
+/// Renders every page's Markdown in parallel, resolving links against the whole library.
+fn render_markdown(library: &mut Library, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let page_urls: HashMap<String, String> = library
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.url.clone()))
+        .collect();
+    let assets: HashSet<String> = library.assets.iter().cloned().collect();
+    let targets = LinkTargets {
+        pages: &page_urls,
+        excluded: &library.excluded,
+        assets: &assets,
+        base_path: &config.base_path,
+        unsafe_html: config.markdown.unsafe_html,
+    };
+    let found: Vec<Vec<Diagnostic>> = library
+        .pages
+        .par_iter_mut()
+        .map(|page| {
+            let place = PagePlace { file: &page.file, text: &page.text, body_start: page.layout.body_start, dir: page.dir() };
+            page.rendered = markdown::render(&place, &targets);
+            let mut found = std::mem::take(&mut page.rendered.links.diagnostics);
+            if let Some(image) = &page.meta.image {
+                let resolved = crate::markdown::links::join(page.dir(), &image.value);
+                if !image.value.contains("://") && !resolved.as_ref().is_some_and(|r| assets.contains(r)) {
+                    found.push(Diagnostic::error("missing-image", &page.file, format!("the image `{}` does not exist", image.value))
+                        .at(&page.text, image.line, image.column)
+                        .with_help("check the file name; paths are relative to this page, or start with / for the content folder"));
+                }
+                if page.meta.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                    found.push(Diagnostic::warning("image-alt", &page.file, "`image` has no `image_alt`")
+                        .at(&page.text, image.line, image.column)
+                        .with_help("add `image_alt:` describing the picture for screen readers"));
+                }
+            }
+            found
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+}
+
+/// Links with `#anchor` must name a heading id of the page they point to.
+fn check_anchors(library: &Library, diagnostics: &mut Vec<Diagnostic>) {
+    for page in &library.pages {
+        for pending in &page.rendered.links.anchors {
+            let target = match &pending.page {
+                Some(path) => match library.by_path.get(path) {
+                    Some(&i) => &library.pages[i],
+                    None => continue,
+                },
+                None => page,
+            };
+            let ids = &target.rendered.headings;
+            let is_footnote =
+                pending.anchor.starts_with("fn") || pending.anchor.starts_with("fnref");
+            if is_footnote || ids.iter().any(|h| h.id == pending.anchor) {
+                continue;
+            }
+            let known: Vec<&str> = ids.iter().map(|h| h.id.as_str()).collect();
+            let help =
+                match crate::diagnostics::did_you_mean(&pending.anchor, known.iter().copied()) {
+                    Some(near) => format!("did you mean `#{near}`?"),
+                    None if known.is_empty() => {
+                        format!("{} has no headings to link to", target.file)
+                    }
+                    None => format!(
+                        "the headings of {} have the ids: {}",
+                        target.file,
+                        known.join(", ")
+                    ),
+                };
+            diagnostics.push(
+                Diagnostic::error(
+                    "broken-anchor",
+                    &page.file,
+                    format!("no heading `#{}` in {}", pending.anchor, target.file),
+                )
+                .at_offset(&page.text, pending.offset)
+                .with_help(help),
+            );
+        }
+    }
+}
+
+fn validate_kinds(library: &Library, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let context = KindContext { library, config };
+    for (i, section) in library.sections.iter().enumerate() {
+        diagnostics.extend(section.kind.validate(&context, i));
+    }
+}
+
+/// Root-relative links that are not `.md` files (`/tags/`) must name a file the build writes.
+fn check_site_paths(
+    library: &Library,
+    plan: &crate::plan::Plan,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for page in &library.pages {
+        for (path, offset) in &page.rendered.links.site_paths {
+            let as_dir = if path.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{path}/index.html")
+            };
+            if plan.claims.contains_key(path) || plan.claims.contains_key(&as_dir) {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::error("broken-link", &page.file, format!("`/{path}` is not a page of this site"))
+                    .at_offset(&page.text, *offset)
+                    .with_help("link to the page's .md file instead (e.g. `/guides/legal-aid.md`), so pufa can check it"),
+            );
+        }
+    }
+}
+
+/// Output paths with what claims them, for collision checks. (Re-exported for the planner.)
+pub type Claims = BTreeMap<String, String>;

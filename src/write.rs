@@ -1,0 +1,381 @@
+//! Writing every planned file into the staging folder, pages rendered in parallel.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::{Library, Page};
+use crate::diagnostics::Diagnostic;
+use crate::output::Staging;
+use crate::plan::{Plan, html_path, list_pages};
+use crate::render::views::{self, GovMeta, Link, ListItem, PageView, Paginator, pager_path};
+use crate::site::Site;
+
+/// Writes the whole site; returns the number of HTML pages written.
+pub fn write_site(
+    site: &Site,
+    plan: &Plan,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let steps: [(
+        &str,
+        fn(&Site, &Plan, &Staging) -> Result<usize, Vec<Diagnostic>>,
+    ); 8] = [
+        ("pages", write_pages),
+        ("sections", write_sections),
+        ("taxonomies", write_taxonomies),
+        ("aliases", write_aliases),
+        ("special pages", write_special_pages),
+        ("feeds", crate::feeds::write_feeds),
+        ("assets", copy_assets),
+        ("theme files", write_statics),
+    ];
+    let mut pages = 0;
+    for (_name, step) in steps {
+        match step(site, plan, staging) {
+            Ok(n) => pages += n,
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    pages
+}
+
+/// Runs `job` over `items` in parallel and gathers every error.
+fn all<T: Sync>(
+    items: &[T],
+    job: impl Fn(&T) -> Result<(), Diagnostic> + Sync,
+) -> Result<usize, Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = items
+        .par_iter()
+        .filter_map(|item| job(item).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(items.len())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The values every HTML page has: navigation, breadcrumbs, government metadata.
+fn base_context(site: &Site, here: &str, section: usize, meta: &GovMeta, title: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("nav", &views::nav(&site.config, here));
+    context.insert(
+        "breadcrumbs",
+        &views::breadcrumbs(&site.library, &site.config, section),
+    );
+    context.insert("meta", meta);
+    context.insert("title", title);
+    context.insert("canonical", &views::permalink(&site.config, here));
+    context
+}
+
+fn render_to(
+    site: &Site,
+    staging: &Staging,
+    template: &str,
+    context: &Context,
+    path: &str,
+    owner: &str,
+) -> Result<(), Diagnostic> {
+    if !site.renderer.has_template(template) {
+        return Err(Diagnostic::error(
+            "template",
+            owner,
+            format!("the theme has no template `{template}`"),
+        )
+        .with_help(format!(
+            "add themes/{}/templates/{template}",
+            site.config.theme
+        )));
+    }
+    let html = site.renderer.render(template, context)?;
+    staging.write(path, html.as_bytes())
+}
+
+fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let library = &site.library;
+    let pages: Vec<usize> = library.regular_pages().map(|(i, _)| i).collect();
+    all(&pages, |&i| {
+        let page = &library.pages[i];
+        let kind = library.sections[page.section].kind;
+        let meta = views::gov_meta(library, &site.config, page);
+        let mut context = base_context(site, &page.url, page.section, &meta, &page.meta.title);
+        context.insert("page", &PageView::new(library, &site.config, i));
+        kind.page_context(&site.kind_context(), i, &mut context);
+        render_to(
+            site,
+            staging,
+            kind.page_template(),
+            &context,
+            &html_path(&page.url),
+            &page.file,
+        )
+    })
+}
+
+/// What a list template sees of its section.
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    url: String,
+    content: &'a str,
+    summary: String,
+}
+
+fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let library = &site.library;
+    let jobs: Vec<(usize, usize)> = library
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(s, section)| (1..=list_pages(section)).map(move |n| (s, n)))
+        .collect();
+    all(&jobs, |&(s, n)| {
+        let section = &library.sections[s];
+        let index = section.index.map(|i| &library.pages[i]);
+        let title = if s == 0 {
+            site.config.title.as_str()
+        } else {
+            library.section_title(section)
+        };
+        let meta = index.map_or_else(GovMeta::default, |p| {
+            views::gov_meta(library, &site.config, p)
+        });
+        let here = pager_path(&section.url, n);
+        let mut context = base_context(site, &here, s, &meta, title);
+        context.insert(
+            "section",
+            &SectionView {
+                title,
+                url: crate::markdown::links::site_url(&site.config.base_path, &section.url),
+                content: index.map_or("", |p| &p.rendered.html),
+                summary: index.map(Page::summary).unwrap_or_default(),
+            },
+        );
+        let per = section.settings.paginate;
+        let shown: &[usize] = if per == 0 {
+            &section.pages
+        } else {
+            paged(&section.pages, per, n)
+        };
+        context.insert(
+            "items",
+            &shown
+                .iter()
+                .map(|&i| ListItem::new(&library.pages[i], &site.config))
+                .collect::<Vec<_>>(),
+        );
+        context.insert("subsections", &subsection_links(site, s));
+        if list_pages(section) > 1 {
+            context.insert(
+                "paginator",
+                &Paginator::new(&site.config, &section.url, n, list_pages(section)),
+            );
+        }
+        let template = if s == 0 {
+            context.insert("recent", &recent(library, &site.config, 8));
+            "index.html"
+        } else {
+            section.kind.section_template()
+        };
+        section
+            .kind
+            .section_context(&site.kind_context(), s, &mut context);
+        let owner = index.map_or("content/", |p| p.file.as_str());
+        render_to(site, staging, template, &context, &html_path(&here), owner)
+    })
+}
+
+fn paged(items: &[usize], per: usize, n: usize) -> &[usize] {
+    let start = ((n - 1) * per).min(items.len());
+    &items[start..(start + per).min(items.len())]
+}
+
+fn subsection_links(site: &Site, section: usize) -> Vec<Link> {
+    let library = &site.library;
+    library.sections[section]
+        .subsections
+        .iter()
+        .map(|&s| {
+            let sub = &library.sections[s];
+            Link {
+                title: library.section_title(sub).to_string(),
+                url: crate::markdown::links::site_url(&site.config.base_path, &sub.url),
+            }
+        })
+        .collect()
+}
+
+/// The newest dated pages of the whole site, for the home page.
+fn recent<'a>(
+    library: &'a Library,
+    config: &crate::config::Config,
+    count: usize,
+) -> Vec<ListItem<'a>> {
+    let mut dated: Vec<&Page> = library
+        .regular_pages()
+        .map(|(_, p)| p)
+        .filter(|p| p.meta.date.is_some())
+        .collect();
+    dated.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    dated
+        .into_iter()
+        .take(count)
+        .map(|p| ListItem::new(p, config))
+        .collect()
+}
+
+/// Chinese names of the usual taxonomies, for headings.
+pub fn taxonomy_title(name: &str) -> &str {
+    match name {
+        "tags" => "标签",
+        "categories" => "分类",
+        other => other,
+    }
+}
+
+#[derive(Serialize)]
+struct TermView {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let config = &site.config;
+    let mut jobs: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        jobs.push((t, None, 1));
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            jobs.extend((1..=term.pages.len().div_ceil(20).max(1)).map(|n| (t, Some(i), n)));
+        }
+    }
+    all(&jobs, |&(t, term, n)| {
+        let taxonomy = &site.taxonomies[t];
+        let name = taxonomy_title(&taxonomy.name);
+        let link = |url: &str| crate::markdown::links::site_url(&config.base_path, url);
+        let (here, title) = match term {
+            None => (taxonomy.url(), name.to_string()),
+            Some(i) => (
+                pager_path(&taxonomy.term_url(&taxonomy.terms[i]), n),
+                format!("{name}：{}", taxonomy.terms[i].name),
+            ),
+        };
+        let meta = GovMeta {
+            column_name: name.to_string(),
+            article_title: title.clone(),
+            ..GovMeta::default()
+        };
+        let mut context = base_context(site, &here, 0, &meta, &title);
+        context.insert(
+            "taxonomy",
+            &Link {
+                title: name.to_string(),
+                url: link(&taxonomy.url()),
+            },
+        );
+        let template = match term {
+            None => {
+                let terms: Vec<TermView> = taxonomy
+                    .terms
+                    .iter()
+                    .map(|t| TermView {
+                        name: t.name.clone(),
+                        url: link(&taxonomy.term_url(t)),
+                        count: t.pages.len(),
+                    })
+                    .collect();
+                context.insert("terms", &terms);
+                "taxonomy_list.html"
+            }
+            Some(i) => {
+                let term = &taxonomy.terms[i];
+                let items: Vec<ListItem> = paged(&term.pages, 20, n)
+                    .iter()
+                    .map(|&p| ListItem::new(&site.library.pages[p], config))
+                    .collect();
+                context.insert(
+                    "term",
+                    &Link {
+                        title: term.name.clone(),
+                        url: link(&taxonomy.term_url(term)),
+                    },
+                );
+                context.insert("items", &items);
+                let total = term.pages.len().div_ceil(20).max(1);
+                if total > 1 {
+                    context.insert(
+                        "paginator",
+                        &Paginator::new(config, &taxonomy.term_url(term), n, total),
+                    );
+                }
+                "taxonomy_term.html"
+            }
+        };
+        render_to(
+            site,
+            staging,
+            template,
+            &context,
+            &html_path(&here),
+            "content/site.yaml",
+        )
+    })
+}
+
+fn write_aliases(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    all(&plan.aliases, |(path, i)| {
+        let page = &site.library.pages[*i];
+        let mut context = Context::new();
+        context.insert("title", &page.meta.title);
+        context.insert(
+            "target",
+            &crate::markdown::links::site_url(&site.config.base_path, &page.url),
+        );
+        context.insert("canonical", &views::permalink(&site.config, &page.url));
+        render_to(site, staging, "alias.html", &context, path, &page.file)
+    })
+    .map(|_| 0)
+}
+
+fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let specials = [
+        ("404.html", "404.html", "页面不存在", "/404.html"),
+        (
+            "accessibility.html",
+            "accessibility/index.html",
+            "无障碍声明",
+            "/accessibility/",
+        ),
+    ];
+    all(&specials, |(template, path, title, here)| {
+        let meta = GovMeta {
+            column_name: title.to_string(),
+            article_title: title.to_string(),
+            content_source: site.config.publisher.clone(),
+            ..GovMeta::default()
+        };
+        let context = base_context(site, here, 0, &meta, title);
+        render_to(site, staging, template, &context, path, "the theme")
+    })
+}
+
+fn copy_assets(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let content = site.root.join("content");
+    all(&site.library.assets, |asset| {
+        staging.copy(&content.join(asset), asset)
+    })
+    .map(|_| 0)
+}
+
+fn write_statics(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let files: Vec<_> = site.theme.statics.values().collect();
+    all(&files, |file| staging.write(&file.output, &file.bytes)).map(|_| 0)
+}

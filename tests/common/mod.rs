@@ -1,0 +1,135 @@
+//! Helpers for driving the real `pufa` binary on real folders.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A throwaway site folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// An empty site with a minimal valid site.yaml.
+    pub fn new() -> Site {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        site.write("content/site.yaml", "title: 测试站\nbase_url: https://example.gov.cn/\n");
+        site
+    }
+
+    /// A copy of `tests/fixtures/<name>` (or `tests/invalid/<name>`).
+    pub fn copy_of(relative: &str) -> Site {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(relative), site.root());
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        self.write_bytes(path, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) {
+        let full = self.root().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, bytes).unwrap();
+    }
+
+    /// Runs `pufa build --root <site>` plus `args`.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build", "--root", self.root().to_str().unwrap()];
+        all.extend_from_slice(args);
+        pufa(&all)
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// A file of the built site, as text.
+    pub fn read(&self, path: &str) -> String {
+        let full = self.public().join(path);
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.public().join(path).exists()
+    }
+}
+
+/// The result of running the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_fails_with(&self, code: i32, needles: &[&str]) -> &Run {
+        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        for needle in needles {
+            assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        }
+        self
+    }
+}
+
+pub fn pufa(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_pufa")).args(args).output().expect("run pufa");
+    Run::from(output)
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir(from) {
+        let relative = entry.strip_prefix(from).unwrap();
+        let target = to.join(relative);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, &target).unwrap();
+        }
+    }
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Every file under `dir` with its bytes, keyed by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir(dir)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect()
+}
