@@ -13,15 +13,27 @@ pub struct Site {
 impl Site {
     /// An empty site with a minimal valid site.yaml.
     pub fn new() -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
-        site.write("content/site.yaml", "title: 测试站\nbase_url: https://example.gov.cn/\n");
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write(
+            "content/site.yaml",
+            "title: 测试站\nbase_url: https://example.gov.cn/\n",
+        );
         site
     }
 
     /// A copy of `tests/fixtures/<name>` (or `tests/invalid/<name>`).
     pub fn copy_of(relative: &str) -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(relative), site.root());
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests")
+                .join(relative),
+            site.root(),
+        );
         site
     }
 
@@ -79,22 +91,37 @@ impl Run {
 
     #[track_caller]
     pub fn assert_ok(&self) -> &Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn assert_fails_with(&self, code: i32, needles: &[&str]) -> &Run {
-        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         for needle in needles {
-            assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+            assert!(
+                self.stderr.contains(needle),
+                "stderr lacks {needle:?}:\n{}",
+                self.stderr
+            );
         }
         self
     }
 }
 
 pub fn pufa(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_pufa")).args(args).output().expect("run pufa");
+    let output = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args(args)
+        .output()
+        .expect("run pufa");
     Run::from(output)
 }
 
@@ -113,7 +140,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = vec![dir.to_path_buf()];
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -130,6 +161,11 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir(dir)
         .into_iter()
         .filter(|p| p.is_file())
-        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
