@@ -1,61 +1,66 @@
 //! Writing the site safely: everything goes into a staging folder beside the output, which is
 //! swapped in only when the whole build succeeded. A failed build leaves the previous output
 //! exactly as it was.
+//!
+//! The staging folder is double-buffered: the output replaced by the last build is kept as
+//! `.<out>.pufa-spare/` and becomes the next staging folder, where files whose bytes did not
+//! change are left alone. On file systems where creating a file or folder costs a journal
+//! write (most of them), this makes a rebuild of an unchanged 10,000-page site several times
+//! faster than writing a fresh tree and deleting the old one.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
-    written: AtomicUsize,
+    written: Mutex<HashSet<String>>,
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `target` (removing one left by a crash).
+    /// Prepares the staging folder next to `target`, reusing the spare copy if there is one.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        let name = target
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let dir = parent.join(format!(".{name}.pufa-staging"));
+        let dir = sibling(target, "pufa-spare");
         let failed = |e: io::Error| {
             Diagnostic::error(
                 "output",
                 dir.display().to_string(),
-                format!("cannot create the staging folder: {e}"),
+                format!("cannot prepare the staging folder: {e}"),
             )
         };
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(failed)?;
+        if dir.exists() && !dir.is_dir() {
+            std::fs::remove_file(&dir).map_err(failed)?;
         }
         std::fs::create_dir_all(&dir).map_err(failed)?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
-            written: AtomicUsize::new(0),
+            written: Mutex::new(HashSet::new()),
         })
     }
 
-    /// Writes one output file; `path` is relative to the output root, `/`-separated.
+    /// Writes one output file; `path` is relative to the output root, `/`-separated. A file
+    /// already holding exactly these bytes is not rewritten.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = self.dir.join(path);
-        let result = full
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&full, bytes));
-        result.map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
-        self.written.fetch_add(1, Ordering::Relaxed);
+        let unchanged = std::fs::metadata(&full)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(&full).is_ok_and(|old| old == bytes);
+        if !unchanged {
+            write_creating_dirs(&full, bytes)
+                .map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
+        }
+        self.lock().insert(path.to_string());
         Ok(())
     }
 
-    /// Copies a file into the output (assets), keeping no timestamps.
+    /// Copies a file into the output (assets).
     pub fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
         let bytes = std::fs::read(from).map_err(|e| {
             Diagnostic::error(
@@ -68,10 +73,11 @@ impl Staging {
     }
 
     pub fn files_written(&self) -> usize {
-        self.written.load(Ordering::Relaxed)
+        self.lock().len()
     }
 
-    /// Replaces the output with the staged site.
+    /// Removes what the previous build left that this one did not write, then swaps the
+    /// staged site in. The replaced output becomes the spare for the next build.
     pub fn commit(self) -> Result<(), Diagnostic> {
         let failed = |e: io::Error| {
             Diagnostic::error(
@@ -80,30 +86,82 @@ impl Staging {
                 format!("cannot replace the output folder: {e}"),
             )
         };
-        let old = self
-            .dir
-            .with_file_name(self.dir.file_name().map_or("old".into(), |n| {
-                n.to_string_lossy().replace("pufa-staging", "pufa-old")
-            }));
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(failed)?;
+        self.remove_stale().map_err(failed)?;
+        let previous = sibling(&self.target, "pufa-previous");
+        if previous.exists() {
+            std::fs::remove_dir_all(&previous).map_err(failed)?;
         }
         if self.target.exists() {
             if !self.target.is_dir() {
                 return Err(failed(io::Error::other("it exists and is not a folder")));
             }
-            std::fs::rename(&self.target, &old).map_err(failed)?;
+            std::fs::rename(&self.target, &previous).map_err(failed)?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            let _ = std::fs::rename(&old, &self.target);
+            let _ = std::fs::rename(&previous, &self.target);
             return Err(failed(e));
         }
-        let _ = std::fs::remove_dir_all(&old);
+        if previous.exists() {
+            std::fs::rename(&previous, &self.dir).map_err(failed)?;
+        }
         Ok(())
     }
 
-    /// Throws the staged site away, leaving the output untouched.
-    pub fn discard(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+    /// Leaves the output untouched; the staging folder stays as the spare.
+    pub fn discard(self) {}
+
+    fn remove_stale(&self) -> io::Result<()> {
+        let written = self.lock();
+        let mut stale_dirs = Vec::new();
+        for entry in WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(io::Error::other)?;
+            let relative = entry
+                .path()
+                .strip_prefix(&self.dir)
+                .map_err(io::Error::other)?;
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            if entry.file_type().is_dir() {
+                stale_dirs.push(entry.into_path());
+            } else if !written.contains(&relative) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        for dir in stale_dirs {
+            let _ = std::fs::remove_dir(dir); // fails, as it should, unless empty
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `public` → `.public.pufa-<what>` in the same folder (same file system, so renames are atomic).
+fn sibling(target: &Path, what: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{what}"))
+}
+
+/// Writes a file, creating its folders only when the first attempt finds them missing.
+fn write_creating_dirs(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match std::fs::write(path, bytes) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)
+        }
+        Err(e) if e.kind() == io::ErrorKind::IsADirectory => {
+            std::fs::remove_dir_all(path)?;
+            std::fs::write(path, bytes)
+        }
+        other => other,
     }
 }

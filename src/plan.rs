@@ -49,7 +49,7 @@ pub fn plan(site: &Site) -> Plan {
     for file in FIXED_FILES {
         plan.claim(file.to_string(), "pufa (generated)".into(), None);
     }
-    for (_, file) in &site.theme.statics {
+    for file in site.theme.statics.values() {
         plan.claim(file.output.clone(), "the theme".into(), None);
     }
     for page in library.pages.iter().filter(|p| !p.is_index) {

@@ -11,6 +11,9 @@ use crate::plan::{Plan, html_path, list_pages};
 use crate::render::views::{self, GovMeta, Link, ListItem, PageView, Paginator, pager_path};
 use crate::site::Site;
 
+/// One named step of writing; returns how many HTML pages it wrote.
+type WriteStep = fn(&Site, &Plan, &Staging) -> Result<usize, Vec<Diagnostic>>;
+
 /// Writes the whole site; returns the number of HTML pages written.
 pub fn write_site(
     site: &Site,
@@ -18,21 +21,18 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    let steps: [(
-        &str,
-        fn(&Site, &Plan, &Staging) -> Result<usize, Vec<Diagnostic>>,
-    ); 8] = [
-        ("pages", write_pages),
-        ("sections", write_sections),
-        ("taxonomies", write_taxonomies),
-        ("aliases", write_aliases),
-        ("special pages", write_special_pages),
-        ("feeds", crate::feeds::write_feeds),
-        ("assets", copy_assets),
-        ("theme files", write_statics),
+    let steps: [WriteStep; 8] = [
+        write_pages,
+        write_sections,
+        write_taxonomies,
+        write_aliases,
+        write_special_pages,
+        crate::feeds::write_feeds,
+        copy_assets,
+        write_statics,
     ];
     let mut pages = 0;
-    for (_name, step) in steps {
+    for step in steps {
         match step(site, plan, staging) {
             Ok(n) => pages += n,
             Err(errors) => diagnostics.extend(errors),

@@ -247,6 +247,7 @@ fn the_same_input_gives_byte_identical_output() {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = Site::copy_of("fixtures/basic");
     site.build(&[]).assert_ok();
+    site.build(&[]).assert_ok();
     let before = snapshot(&site.public());
     site.write(
         "content/news/mediation.md",
@@ -257,29 +258,58 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(
         snapshot(&site.public()),
         before,
-        "public/ must be byte-for-byte as before"
+        "public/ unchanged after a content error"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().contains("pufa-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders removed: {leftovers:?}"
+    // A template error fails while pages are being written: the output must still be untouched.
+    site.write(
+        "content/news/mediation.md",
+        "---\ntitle: 人民调解（新）\ndate: 2024-06-01\n---\n新内容\n",
+    );
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title }}{{ page.missing.x }}{% endblock main %}",
+    );
+    site.build(&[])
+        .assert_fails_with(1, &["themes/default/templates/page.html:1:"]);
+    assert_eq!(
+        snapshot(&site.public()),
+        before,
+        "public/ unchanged after a failure mid-write"
     );
 }
 
 #[test]
-fn a_successful_build_replaces_stale_files() {
+fn rebuilds_reuse_the_spare_copy_without_leaving_stale_files() {
     let site = Site::copy_of("fixtures/basic");
-    site.build(&[]).assert_ok();
+    for _ in 0..2 {
+        site.build(&[]).assert_ok();
+    }
     std::fs::remove_file(site.root().join("content/news/mediation.md")).unwrap();
+    site.write("content/about.md", "---\ntitle: 关于我们（修订）\n---\n## 一、主要职责\n\n修订后的介绍。\n\n## 联系 {#contact}\n");
     site.build(&[]).assert_ok();
     assert!(
         !site.exists("news/mediation/index.html"),
         "a deleted page disappears"
+    );
+    assert!(
+        !site.exists("tags/ren-min-diao-jie/index.html"),
+        "and its only tag"
+    );
+    assert!(
+        !site.exists("old/about.html"),
+        "aliases removed from the front matter disappear"
+    );
+    assert!(
+        site.read("about/index.html").contains("修订后的介绍"),
+        "changed pages are rewritten"
+    );
+    let fresh = Site::copy_of("fixtures/basic");
+    std::fs::remove_file(fresh.root().join("content/news/mediation.md")).unwrap();
+    fresh.write("content/about.md", "---\ntitle: 关于我们（修订）\n---\n## 一、主要职责\n\n修订后的介绍。\n\n## 联系 {#contact}\n");
+    fresh.build(&[]).assert_ok();
+    assert!(
+        snapshot(&site.public()) == snapshot(&fresh.public()),
+        "a rebuild equals a fresh build"
     );
 }
 
