@@ -163,6 +163,16 @@ fn find_sections(pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<S
         sections[s].parent = Some(parent);
         sections[parent].subsections.push(s);
     }
+    let weight = |s: &Section| s.index.map_or(0, |i| pages[i].meta.weight);
+    let order: Vec<(i64, String)> = sections
+        .iter()
+        .map(|s| (weight(s), s.dir.clone()))
+        .collect();
+    for section in &mut sections {
+        section
+            .subsections
+            .sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
     for (i, page) in pages.iter_mut().enumerate() {
         page.section = nearest(page.dir());
         if !page.is_index {

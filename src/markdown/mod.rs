@@ -79,6 +79,7 @@ pub fn render(place: &PagePlace, targets: &LinkTargets) -> Rendered {
     let first_paragraph = first_paragraph(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    let html = without_style_attributes(html);
     Rendered {
         html,
         toc: toc::build(&headings),
@@ -86,6 +87,17 @@ pub fn render(place: &PagePlace, targets: &LinkTargets) -> Rendered {
         first_paragraph,
         links,
     }
+}
+
+/// pulldown-cmark aligns table cells with `style="text-align: …"`, which a strict
+/// Content-Security-Policy (`default-src 'self'`) blocks; the theme styles these classes instead.
+fn without_style_attributes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 fn first_paragraph(events: &[Spanned]) -> String {
@@ -167,5 +179,13 @@ pub(crate) mod tests {
         assert!(html.contains("<table>"));
         assert!(html.contains("type=\"checkbox\""));
         assert!(html.contains("footnote-reference"));
+    }
+
+    #[test]
+    fn table_alignment_uses_classes_not_inline_styles() {
+        let html = without_style_attributes(html_of(parse("| a | b |\n|:-:|--:|\n| 1 | 2 |\n")));
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains("<th class=\"align-center\">a</th>"), "{html}");
+        assert!(html.contains("<td class=\"align-right\">2</td>"), "{html}");
     }
 }
