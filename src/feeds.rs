@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::config::Config;
 use crate::content::Page;
 use crate::dates;
 use crate::diagnostics::Diagnostic;
@@ -24,7 +25,7 @@ pub fn write_feeds(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize,
             .cmp(&a.meta.date)
             .then_with(|| a.path.cmp(&b.path))
     });
-    let feed = atom(site, &site.config.title, "atom.xml", &dated);
+    let feed = atom(&site.config, &site.config.title, "atom.xml", &dated);
     let results = [
         staging.write("atom.xml", feed.as_bytes()),
         staging.write("sitemap.xml", sitemap(site, plan).as_bytes()),
@@ -46,8 +47,7 @@ pub fn write_feeds(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize,
 }
 
 /// An Atom feed of `pages` (already sorted newest first); `path` is where it is written.
-pub fn atom(site: &Site, title: &str, path: &str, pages: &[&Page]) -> String {
-    let config = &site.config;
+pub fn atom(config: &Config, title: &str, path: &str, pages: &[&Page]) -> String {
     let updated = pages
         .iter()
         .filter_map(|p| p.meta.updated.max(p.meta.date))

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::content::{Page, Section};
 use crate::diagnostics::Diagnostic;
+use crate::kinds::KindOutput;
 use crate::render::views::term_slug;
 use crate::site::Site;
 
@@ -23,6 +24,8 @@ pub struct Plan {
     pub claims: BTreeMap<String, String>,
     /// Redirect pages: output path → the page index they lead to.
     pub aliases: Vec<(String, usize)>,
+    /// Files the sections' kinds add, with the file that owns each (the section's `_index.md`).
+    pub kind_outputs: Vec<(String, KindOutput)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -43,6 +46,7 @@ pub fn plan(site: &Site) -> Plan {
     let mut plan = Plan {
         claims: BTreeMap::new(),
         aliases: Vec::new(),
+        kind_outputs: Vec::new(),
         diagnostics: Vec::new(),
     };
     let library = &site.library;
@@ -89,8 +93,23 @@ pub fn plan(site: &Site) -> Plan {
     for asset in &library.assets {
         plan.claim(asset.clone(), format!("content/{asset}"), None);
     }
+    plan_kind_outputs(site, &mut plan);
     plan_aliases(site, &mut plan);
     plan
+}
+
+fn plan_kind_outputs(site: &Site, plan: &mut Plan) {
+    let context = site.kind_context();
+    for (s, section) in site.library.sections.iter().enumerate() {
+        let owner = section.index.map_or_else(
+            || "content/".to_string(),
+            |i| site.library.pages[i].file.clone(),
+        );
+        for output in section.kind.outputs(&context, s) {
+            plan.claim(output.path(), owner.clone(), None);
+            plan.kind_outputs.push((owner.clone(), output));
+        }
+    }
 }
 
 fn plan_aliases(site: &Site, plan: &mut Plan) {

@@ -6,6 +6,7 @@ use tera::Context;
 
 use crate::content::{Library, Page};
 use crate::diagnostics::Diagnostic;
+use crate::kinds::KindOutput;
 use crate::output::Staging;
 use crate::plan::{Plan, html_path, list_pages};
 use crate::render::views::{self, GovMeta, Link, ListItem, PageView, Paginator, pager_path};
@@ -21,7 +22,8 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    let steps: [WriteStep; 8] = [
+    let steps: [WriteStep; 9] = [
+        write_kind_outputs,
         write_pages,
         write_sections,
         write_taxonomies,
@@ -365,6 +367,40 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
         let context = base_context(site, here, 0, &meta, title);
         render_to(site, staging, template, &context, path, "the theme")
     })
+}
+
+fn write_kind_outputs(
+    site: &Site,
+    plan: &Plan,
+    staging: &Staging,
+) -> Result<usize, Vec<Diagnostic>> {
+    let pages = plan
+        .kind_outputs
+        .iter()
+        .filter(|(_, o)| matches!(o, KindOutput::Page { .. }))
+        .count();
+    all(&plan.kind_outputs, |(owner, output)| match output {
+        KindOutput::File { path, bytes } => staging.write(path, bytes),
+        KindOutput::Page {
+            url,
+            template,
+            title,
+            section,
+            context,
+        } => {
+            let index = site.library.sections[*section]
+                .index
+                .map(|i| &site.library.pages[i]);
+            let mut meta = index.map_or_else(GovMeta::default, |p| {
+                views::gov_meta(&site.library, &site.config, p)
+            });
+            meta.article_title = title.clone();
+            let mut full = base_context(site, url, *section, &meta, title);
+            full.extend(context.clone());
+            render_to(site, staging, template, &full, &html_path(url), owner)
+        }
+    })
+    .map(|_| pages)
 }
 
 fn copy_assets(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {

@@ -53,6 +53,7 @@ pub fn load(
         }
     }
     let mut sections = find_sections(&mut pages, diagnostics);
+    let assets = load_section_data(content, files.assets, &mut sections, diagnostics);
     check_front_matter(&mut pages, &sections, config, diagnostics);
     assign_urls(&mut pages, &mut sections, diagnostics);
     sort_section_pages(&pages, &mut sections);
@@ -66,7 +67,7 @@ pub fn load(
         sections,
         by_path,
         excluded,
-        assets: files.assets,
+        assets,
     }
 }
 
@@ -137,6 +138,7 @@ fn find_sections(pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<S
             subsections: Vec::new(),
             parent: None,
             url: String::new(),
+            data: None,
         })
         .collect();
     let position: HashMap<String, usize> = sections
@@ -218,6 +220,53 @@ fn section_kind(index: &Page, diagnostics: &mut Vec<Diagnostic>) -> &'static dyn
         .with_help(help)));
     }
     kinds::default_kind()
+}
+
+/// Lets each section's kind claim data files directly in its folder (a directory's `.yaml`)
+/// and load them; returns the assets left to copy.
+fn load_section_data(
+    content: &Path,
+    assets: Vec<String>,
+    sections: &mut [Section],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut claimed: Vec<Vec<String>> = vec![Vec::new(); sections.len()];
+    let position: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.as_str(), i))
+        .collect();
+    let mut unclaimed = Vec::with_capacity(assets.len());
+    for asset in assets {
+        let dir = asset.rsplit_once('/').map_or("", |(d, _)| d);
+        match position.get(dir) {
+            Some(&s) if sections[s].kind.claims_file(&asset) => claimed[s].push(asset),
+            _ => unclaimed.push(asset),
+        }
+    }
+    for (section, paths) in sections.iter_mut().zip(claimed) {
+        if paths.is_empty() {
+            continue;
+        }
+        let mut files = Vec::new();
+        for path in paths {
+            let file = format!("content/{path}");
+            let text = std::fs::read(content.join(&path))
+                .map_err(|e| {
+                    Diagnostic::error("unreadable", &file, format!("cannot read the file: {e}"))
+                })
+                .and_then(|bytes| decode_text(&file, &bytes));
+            match text {
+                Ok(text) => files.push(super::DataFile { path, file, text }),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        match section.kind.load_section(&files) {
+            Ok(data) => section.data = data,
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    unclaimed
 }
 
 /// Rejects unknown keys (now that each page's kind is known) and lets the kind parse its own.

@@ -90,6 +90,42 @@ pub struct Section {
     pub parent: Option<usize>,
     /// Site path without the base path: `/news/`.
     pub url: String,
+    /// The kind's data for the whole section (a directory's entries), from the data files it
+    /// claimed in the section's folder.
+    pub data: Option<KindData>,
+}
+
+impl Section {
+    /// The kind's section data, if it is of type `T`.
+    pub fn data<T: 'static>(&self) -> Option<&T> {
+        self.data.as_ref()?.downcast_ref()
+    }
+}
+
+/// A data file a kind claimed (a directory's `.yaml`), read and decoded.
+pub struct DataFile {
+    /// Relative to `content/`: `directory/offices.yaml`.
+    pub path: String,
+    /// As editors see it: `content/directory/offices.yaml`.
+    pub file: String,
+    pub text: String,
+}
+
+impl DataFile {
+    /// The file name without its extension: `offices`.
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+
+    pub fn yaml(&self) -> YamlSource<'_> {
+        YamlSource {
+            file: &self.file,
+            text: &self.text,
+            yaml: &self.text,
+            first_line: 1,
+        }
+    }
 }
 
 /// Everything loaded from `content/`.

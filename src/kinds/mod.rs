@@ -7,7 +7,7 @@ mod pages;
 
 use std::any::Any;
 
-use crate::content::Library;
+use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
 use crate::yaml::YamlSource;
 
@@ -44,6 +44,17 @@ pub trait Kind: Send + Sync {
         Ok(None)
     }
 
+    /// Whether this file, directly in the section's folder, is the kind's data rather than an
+    /// asset to copy (a directory's `.yaml` files).
+    fn claims_file(&self, _path: &str) -> bool {
+        false
+    }
+
+    /// Loads the data files the kind claimed in one section.
+    fn load_section(&self, _files: &[DataFile]) -> Result<Option<KindData>, Vec<Diagnostic>> {
+        Ok(None)
+    }
+
     /// Checks that need the whole section (unique orders, known ids), after URLs are known.
     fn validate(&self, _site: &KindContext, _section: usize) -> Vec<Diagnostic> {
         Vec::new()
@@ -64,6 +75,39 @@ pub trait Kind: Send + Sync {
 
     /// Adds the kind's finished values for the section's list page.
     fn section_context(&self, _site: &KindContext, _section: usize, _context: &mut tera::Context) {}
+
+    /// Files the kind writes beside its pages (GeoJSON, CSV, sign pages, archives).
+    fn outputs(&self, _site: &KindContext, _section: usize) -> Vec<KindOutput> {
+        Vec::new()
+    }
+}
+
+/// A file a kind adds to the site. Paths are claimed before anything is written, so a kind's
+/// file colliding with a page is an error naming both.
+pub enum KindOutput {
+    /// Written as is: `route/route.geojson`, `directory/offices.csv`.
+    File { path: String, bytes: Vec<u8> },
+    /// An HTML page from a template, with the site's navigation and metadata around it.
+    Page {
+        /// Site path without the base path: `/route/dayu-park/sign/`.
+        url: String,
+        template: &'static str,
+        title: String,
+        /// The section the page belongs to (for breadcrumbs and `ColumnName`).
+        section: usize,
+        /// The kind's values for the template.
+        context: tera::Context,
+    },
+}
+
+impl KindOutput {
+    /// The output file this writes, relative to the output root.
+    pub fn path(&self) -> String {
+        match self {
+            KindOutput::File { path, .. } => path.clone(),
+            KindOutput::Page { url, .. } => crate::plan::html_path(url),
+        }
+    }
 }
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
