@@ -12,12 +12,14 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod feeds;
+pub mod geo;
 pub mod kinds;
 pub mod markdown;
 pub mod output;
 pub mod plan;
 pub mod render;
 pub mod site;
+pub mod svg;
 pub mod write;
 pub mod yaml;
 

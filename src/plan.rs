@@ -36,6 +36,9 @@ pub fn html_path(url: &str) -> String {
 
 /// How many list pages a section has.
 pub fn list_pages(section: &Section) -> usize {
+    if !section.kind.paginates() {
+        return 1;
+    }
     match section.settings.paginate {
         0 => 1,
         per => section.pages.len().div_ceil(per).max(1),

@@ -146,7 +146,7 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             views::gov_meta(library, &site.config, p)
         });
         let here = pager_path(&section.url, n);
-        let mut context = base_context(site, &here, s, &meta, title);
+        let mut context = base_context(site, &here, section.parent.unwrap_or(0), &meta, title);
         context.insert(
             "section",
             &SectionView {
@@ -157,7 +157,7 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             },
         );
         let per = section.settings.paginate;
-        let shown: &[usize] = if per == 0 {
+        let shown: &[usize] = if per == 0 || !section.kind.paginates() {
             &section.pages
         } else {
             paged(&section.pages, per, n)

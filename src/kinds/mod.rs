@@ -4,6 +4,7 @@
 //! this trait and the registry below.
 
 mod pages;
+mod route;
 
 use std::any::Any;
 
@@ -33,6 +34,12 @@ pub trait Kind: Send + Sync {
     /// Front-matter keys this kind's `_index.md` takes besides the shared ones.
     fn section_keys(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// Whether the section's list is split into pages of `paginate` items (a route is not:
+    /// its list is the route).
+    fn paginates(&self) -> bool {
+        true
     }
 
     /// Parses the kind's own front matter of one page (called in parallel).
@@ -112,14 +119,16 @@ impl KindOutput {
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
 /// pages, with a warning saying so.
-const PLANNED: &[&str] = &["route", "guides", "directory", "reports"];
+const PLANNED: &[&str] = &["guides", "directory", "reports"];
 
 static PAGES: pages::Pages = pages::Pages;
+static ROUTE: route::Route = route::Route;
 
 /// The kind named `name`, or `None` if no kind has that name.
 pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
+        "route" => Some(&ROUTE),
         _ => None,
     }
 }
@@ -131,7 +140,7 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages"];
+    let mut names = vec!["pages", "route"];
     names.extend_from_slice(PLANNED);
     names
 }

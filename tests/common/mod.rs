@@ -169,3 +169,51 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Reads a QR code back from one of pufa's SVG QR codes, as a phone reads the printed sign.
+pub fn decode_qr(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).expect("QR SVG is XML");
+    let size: usize = doc
+        .root_element()
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let d = doc
+        .descendants()
+        .find(|n| n.has_tag_name("path"))
+        .unwrap()
+        .attribute("d")
+        .unwrap();
+    let mut dark = vec![false; size * size];
+    for module in d.split('M').filter(|m| !m.is_empty()) {
+        let mut parts = module.trim_end_matches("h1v1h-1z").split(' ');
+        let x: usize = parts.next().unwrap().parse().unwrap();
+        let y: usize = parts.next().unwrap().parse().unwrap();
+        dark[y * size + x] = true;
+    }
+    let scale = 6;
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(size * scale, size * scale, |x, y| {
+            if dark[(y / scale) * size + x / scale] {
+                0
+            } else {
+                255
+            }
+        });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "exactly one QR code");
+    grids[0].decode().expect("the QR code decodes").1
+}
+
+/// The first `<svg …>…</svg>` with `class` in an HTML page, parsed.
+pub fn svg_in(html: &str, class: &str) -> String {
+    let start = html
+        .find(&format!("<svg class=\"{class}\""))
+        .unwrap_or_else(|| panic!("no svg.{class}"));
+    let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+    html[start..end].to_string()
+}

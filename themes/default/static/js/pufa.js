@@ -2,6 +2,10 @@
    page reads at the default size. */
 (function () {
   var root = document.documentElement;
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+    button.hidden = false;
+  });
   var tools = document.getElementById("reading-tools");
   if (!tools) return;
   function save(key, value) {

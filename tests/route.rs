@@ -1,0 +1,222 @@
+//! The `route` kind, built by the real binary from `tests/fixtures/routes`.
+
+mod common;
+
+use common::{Site, decode_qr, svg_in};
+
+fn built() -> Site {
+    let site = Site::copy_of("fixtures/routes");
+    site.build(&[]).assert_ok();
+    site
+}
+
+fn geojson(site: &Site, path: &str) -> serde_json::Value {
+    serde_json::from_str(&site.read(path)).expect("GeoJSON is JSON")
+}
+
+#[test]
+fn distances_match_known_values() {
+    let site = built();
+    let json = geojson(&site, "walk/route.geojson");
+    let distance =
+        |i: usize| json["features"][i]["properties"]["distance_from_previous_m"].as_f64();
+    assert_eq!(distance(0), None, "the first stop has no previous stop");
+    // 0.01° of latitude is 1,112 m; 0.01° of longitude at 35°N is 911 m.
+    let within = |got: f64, want: f64| (got - want).abs() / want < 0.01;
+    assert!(within(distance(1).unwrap(), 1112.0), "{:?}", distance(1));
+    assert!(within(distance(2).unwrap(), 911.0), "{:?}", distance(2));
+    let page = site.read("walk/index.html");
+    assert!(
+        page.contains("距上一站约 1.1 公里"),
+        "leg shown on the route page"
+    );
+    assert!(page.contains("距上一站约 910 米"));
+    assert!(page.contains("全程直线距离约 2.0 公里"), "total");
+    assert!(
+        page.contains("步行约 27 分钟"),
+        "walking time for walking: true (2.02 km at 4.5 km/h)"
+    );
+}
+
+#[test]
+fn the_route_page_lists_stops_in_order_and_draws_them() {
+    let site = built();
+    let page = site.read("walk/index.html");
+    let first = page.find("第 1 站：起点广场").unwrap();
+    let second = page.find("第 2 站：北边公园").unwrap();
+    let third = page.find("第 3 站：东北角").unwrap();
+    assert!(first < second && second < third);
+    let svg = svg_in(&page, "route-map");
+    let doc = roxmltree::Document::parse(&svg).expect("the map is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("role"), Some("img"));
+    assert!(doc.descendants().any(|n| n.has_tag_name("title")));
+    assert!(doc.descendants().any(|n| n.has_tag_name("desc")));
+    assert!(svg.contains("示意图"));
+    let markers: Vec<String> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.starts_with("map-stop"))
+        })
+        .map(|g| {
+            g.descendants()
+                .find(|t| t.attribute("class") == Some("map-number"))
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        markers,
+        ["1", "2", "3"],
+        "one numbered marker per stop, in order"
+    );
+    assert!(
+        doc.descendants().any(|n| n.has_tag_name("polyline")),
+        "the path joins the stops"
+    );
+    assert_eq!(
+        svg.matches("http").count(),
+        1,
+        "only the SVG namespace: no tiles or other hosts"
+    );
+    assert!(
+        !svg.contains("<image") && !svg.contains("href"),
+        "no images or links to fetch"
+    );
+    assert!(!svg.contains("style="), "colours come from theme classes");
+}
+
+#[test]
+fn geojson_has_points_in_lon_lat_order_and_the_line() {
+    let site = built();
+    let json = geojson(&site, "walk/route.geojson");
+    assert_eq!(json["type"], "FeatureCollection");
+    let features = json["features"].as_array().unwrap();
+    assert_eq!(features.len(), 4, "three points and one line");
+    assert_eq!(features[0]["geometry"]["type"], "Point");
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([111.0, 35.0]),
+        "[lon, lat]"
+    );
+    assert_eq!(features[0]["properties"]["name"], "起点广场");
+    assert_eq!(
+        features[0]["properties"]["url"],
+        "https://sfj.example.gov.cn/sfj/walk/a-start/"
+    );
+    assert_eq!(features[3]["geometry"]["type"], "LineString");
+    assert_eq!(
+        features[3]["geometry"]["coordinates"],
+        serde_json::json!([[111.0, 35.0], [111.0, 35.01], [111.01, 35.01]])
+    );
+}
+
+#[test]
+fn qr_codes_decode_to_each_stops_absolute_url() {
+    let site = built();
+    for stop in ["a-start", "b-north", "c-east"] {
+        let url = format!("https://sfj.example.gov.cn/sfj/walk/{stop}/");
+        assert_eq!(decode_qr(&site.read(&format!("walk/{stop}/qr.svg"))), url);
+        let sign = site.read(&format!("walk/{stop}/sign/index.html"));
+        assert_eq!(decode_qr(&svg_in(&sign, "qr")), url, "the sign's QR code");
+        assert!(sign.contains(&url), "the URL is written out on the sign");
+        assert!(sign.contains("12348"));
+    }
+    let sign = site.read("walk/b-north/sign/index.html");
+    assert!(
+        sign.contains("第 2 站") && sign.contains("北边公园") && sign.contains("下一站：东北角")
+    );
+    assert!(
+        site.read("walk/c-east/sign/index.html")
+            .contains("本站为线路终点")
+    );
+}
+
+#[test]
+fn stop_pages_link_neighbours_map_apps_and_highlight_themselves() {
+    let site = built();
+    let page = site.read("walk/b-north/index.html");
+    assert!(page.contains("href=\"/sfj/walk/a-start/\">上一站：起点广场"));
+    assert!(page.contains("href=\"/sfj/walk/c-east/\">下一站：东北角"));
+    assert!(
+        page.contains("href=\"geo:35.01,111?q=35.01,111("),
+        "geo: URI"
+    );
+    assert!(
+        page.contains("uri.amap.com/marker?position=111,35.01&amp;"),
+        "Amap with lon,lat"
+    );
+    assert!(page.contains("coordinate=wgs84"));
+    assert!(page.contains("openstreetmap.org/?mlat=35.01&amp;mlon=111"));
+    assert!(page.contains("href=\"/sfj/walk/b-north/sign/\""));
+    let svg = svg_in(&page, "route-map");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let current: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("map-stop current"))
+        .collect();
+    assert_eq!(current.len(), 1);
+    assert!(
+        current[0].descendants().any(|t| t.text() == Some("2")),
+        "stop 2 is highlighted"
+    );
+    let first = site.read("walk/a-start/index.html");
+    assert!(
+        first.contains("起点路1号（示例）")
+            && first.contains("宪法合影")
+            && first.contains("谜语竞猜")
+    );
+}
+
+#[test]
+fn several_routes_are_independent() {
+    let site = built();
+    let other = geojson(&site, "loop/route.geojson");
+    assert_eq!(other["features"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        other["features"][0]["properties"]["name"], "第二线路甲站",
+        "order 10 before order 20"
+    );
+    assert_eq!(
+        other["features"][0]["properties"]["number"], 1,
+        "numbering restarts per route"
+    );
+    assert!(
+        site.read("loop/index.html")
+            .contains("第 2 站：第二线路乙站")
+    );
+    assert!(!site.read("loop/index.html").contains("起点广场"));
+}
+
+#[test]
+fn a_stop_far_from_the_others_warns_about_swapped_coordinates() {
+    let site = Site::copy_of("fixtures/routes");
+    site.write(
+        "content/walk/d-swapped.md",
+        "---\ntitle: 坐标写反\norder: 4\nlocation: { lat: 111.0, lon: 35.0 }\n---\n",
+    );
+    // lat 111 is out of range: an error, not a warning.
+    site.build(&[]).assert_fails_with(
+        1,
+        &[
+            "content/walk/d-swapped.md:4:18",
+            "latitude (lat) 111 is outside",
+        ],
+    );
+    site.write(
+        "content/walk/d-swapped.md",
+        "---\ntitle: 坐标写反\norder: 4\nlocation: { lat: 35.0, lon: 35.0 }\n---\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("warning[far-stop]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/walk/d-swapped.md:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("swapped"), "{}", run.stderr);
+}
