@@ -25,6 +25,18 @@ pub mod yaml;
 
 pub use site::{BuildOptions, BuildSummary, Site, UnusableRoot};
 
+/// `pufa check`: everything `build` validates, writing nothing.
+pub fn check(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
+    match Site::load(options)? {
+        Ok(site) => Ok(site.check()),
+        Err(diagnostics) => Ok(BuildSummary {
+            pages: 0,
+            files: 0,
+            diagnostics,
+        }),
+    }
+}
+
 /// `pufa build`: load, check and write the site. `Err` means the root itself is unusable.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
     let out = options

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use pufa::diagnostics::Severity;
 
 #[derive(Parser)]
@@ -41,6 +41,21 @@ enum Command {
         #[arg(long, value_name = "FILE.json")]
         report: Option<PathBuf>,
     },
+    /// Check everything `build` checks (links, ids, images, data, templates) without writing.
+    Check {
+        /// The site folder (holding content/ and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `json` prints one object per finding, for CI annotations.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -62,6 +77,49 @@ fn main() -> ExitCode {
             };
             build(&options, quiet, report)
         }
+        Command::Check { root, format } => {
+            let options = pufa::BuildOptions {
+                root,
+                out: None,
+                base_url: None,
+                drafts: false,
+            };
+            check(&options, format)
+        }
+    }
+}
+
+fn check(options: &pufa::BuildOptions, format: Format) -> ExitCode {
+    let summary = match pufa::check(options) {
+        Ok(summary) => summary,
+        Err(pufa::UnusableRoot(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary.diagnostics).unwrap_or_default()
+            );
+        }
+        Format::Human => {
+            for diagnostic in &summary.diagnostics {
+                println!("{}", diagnostic.render());
+            }
+            println!(
+                "checked {} pages: {} error(s), {} warning(s)",
+                summary.pages,
+                summary.errors(),
+                summary.warnings()
+            );
+        }
+    }
+    if summary.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -18,7 +18,8 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 
 pub struct Staging {
-    dir: PathBuf,
+    /// `None` for a dry run (`pufa check`): everything is rendered, nothing is written.
+    dir: Option<PathBuf>,
     target: PathBuf,
     written: Mutex<HashSet<String>>,
 }
@@ -39,16 +40,29 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir).map_err(failed)?;
         Ok(Staging {
-            dir,
+            dir: Some(dir),
             target: target.to_path_buf(),
             written: Mutex::new(HashSet::new()),
         })
     }
 
+    /// A staging area that writes nothing, for checking a site without building it.
+    pub fn dry() -> Staging {
+        Staging {
+            dir: None,
+            target: PathBuf::new(),
+            written: Mutex::new(HashSet::new()),
+        }
+    }
+
     /// Writes one output file; `path` is relative to the output root, `/`-separated. A file
     /// already holding exactly these bytes is not rewritten.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let full = self.dir.join(path);
+        let Some(dir) = &self.dir else {
+            self.lock().insert(path.to_string());
+            return Ok(());
+        };
+        let full = dir.join(path);
         let unchanged = std::fs::metadata(&full)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && std::fs::read(&full).is_ok_and(|old| old == bytes);
@@ -62,6 +76,16 @@ impl Staging {
 
     /// Copies a file into the output (assets).
     pub fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        if self.dir.is_none() {
+            return match from.is_file() {
+                true => self.write(path, &[]),
+                false => Err(Diagnostic::error(
+                    "unreadable",
+                    from.display().to_string(),
+                    "cannot read the file",
+                )),
+            };
+        }
         let bytes = std::fs::read(from).map_err(|e| {
             Diagnostic::error(
                 "unreadable",
@@ -79,6 +103,7 @@ impl Staging {
     /// Removes what the previous build left that this one did not write, then swaps the
     /// staged site in. The replaced output becomes the spare for the next build.
     pub fn commit(self) -> Result<(), Diagnostic> {
+        let Some(dir) = &self.dir else { return Ok(()) };
         let failed = |e: io::Error| {
             Diagnostic::error(
                 "output",
@@ -86,7 +111,7 @@ impl Staging {
                 format!("cannot replace the output folder: {e}"),
             )
         };
-        self.remove_stale().map_err(failed)?;
+        self.remove_stale(dir).map_err(failed)?;
         let previous = sibling(&self.target, "pufa-previous");
         if previous.exists() {
             std::fs::remove_dir_all(&previous).map_err(failed)?;
@@ -97,12 +122,12 @@ impl Staging {
             }
             std::fs::rename(&self.target, &previous).map_err(failed)?;
         }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+        if let Err(e) = std::fs::rename(dir, &self.target) {
             let _ = std::fs::rename(&previous, &self.target);
             return Err(failed(e));
         }
         if previous.exists() {
-            std::fs::rename(&previous, &self.dir).map_err(failed)?;
+            std::fs::rename(&previous, dir).map_err(failed)?;
         }
         Ok(())
     }
@@ -110,15 +135,12 @@ impl Staging {
     /// Leaves the output untouched; the staging folder stays as the spare.
     pub fn discard(self) {}
 
-    fn remove_stale(&self) -> io::Result<()> {
+    fn remove_stale(&self, dir: &Path) -> io::Result<()> {
         let written = self.lock();
         let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
+        for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
             let entry = entry.map_err(io::Error::other)?;
-            let relative = entry
-                .path()
-                .strip_prefix(&self.dir)
-                .map_err(io::Error::other)?;
+            let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
             let relative = relative.to_string_lossy().replace('\\', "/");
             if entry.file_type().is_dir() {
                 stale_dirs.push(entry.into_path());

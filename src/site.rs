@@ -148,6 +148,23 @@ impl Site {
         }
     }
 
+    /// Everything `build` checks, without writing: every page is rendered in memory so that
+    /// template errors are found too.
+    pub fn check(mut self) -> BuildSummary {
+        let plan = crate::plan::plan(&self);
+        self.diagnostics.extend(plan.diagnostics.iter().cloned());
+        check_site_paths(&self.library, &plan, &mut self.diagnostics);
+        let staging = crate::output::Staging::dry();
+        let mut found = Vec::new();
+        let pages = crate::write::write_site(&self, &plan, &staging, &mut found);
+        self.diagnostics.extend(found);
+        BuildSummary {
+            pages,
+            files: staging.files_written(),
+            diagnostics: sorted(self.diagnostics),
+        }
+    }
+
     /// What kinds see of the site.
     pub fn kind_context(&self) -> KindContext<'_> {
         KindContext {

@@ -61,11 +61,21 @@ pub fn resolve<'a>(
     let mut report = LinkReport::default();
     let mut out = Vec::with_capacity(events.len());
     let mut image_alt: Option<(usize, bool)> = None;
+    let mut link_text: Option<(usize, String)> = None;
     for (mut event, range) in events {
         let offset = place.body_start + range.start;
+        if let (Event::Text(t) | Event::Code(t), Some((_, text))) = (&event, &mut link_text) {
+            text.push_str(t);
+        }
         match &mut event {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 *dest_url = rewrite(dest_url, false, offset, place, targets, &mut report);
+                link_text = Some((offset, String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((at, text)) = link_text.take() {
+                    report.diagnostics.extend(vague_link_text(&text, at, place));
+                }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 *dest_url = rewrite(dest_url, true, offset, place, targets, &mut report);
@@ -88,6 +98,43 @@ pub fn resolve<'a>(
         out.push((event, range));
     }
     (out, report)
+}
+
+/// Link text that says nothing about where it goes ("点击这里"): screen-reader users often
+/// list a page's links out of context.
+const VAGUE_LINK_TEXT: &[&str] = &[
+    "点击这里",
+    "点击此处",
+    "这里",
+    "此处",
+    "点此",
+    "请点击",
+    "点击",
+    "详情",
+    "更多",
+    "链接",
+    "click here",
+    "here",
+    "more",
+];
+
+fn vague_link_text(text: &str, offset: usize, place: &PagePlace) -> Option<Diagnostic> {
+    let trimmed = text.trim().trim_end_matches(['。', '！', '>', '》']);
+    VAGUE_LINK_TEXT
+        .iter()
+        .any(|v| trimmed.eq_ignore_ascii_case(v))
+        .then(|| {
+            Diagnostic::warning(
+                "link-text",
+                place.file,
+                format!(
+                    "link text `{}` does not say where the link goes",
+                    text.trim()
+                ),
+            )
+            .at_offset(place.text, offset)
+            .with_help("name the destination, e.g. [法律援助申请指南](…) instead of [点击这里](…)")
+        })
 }
 
 fn rewrite<'a>(
@@ -360,6 +407,16 @@ mod tests {
         assert!(html.contains("href=\"/sfj/tags/\""), "{html}");
         assert_eq!(report.site_paths[0].0, "tags");
         assert!(report.anchors[0].page.is_none());
+    }
+
+    #[test]
+    fn vague_link_text_is_a_warning() {
+        let (_, report) = Fixture::new().run(
+            "申请请[点击这里](../guides/legal-aid.md)，[法律援助指南](../guides/legal-aid.md)",
+        );
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].code, "link-text");
+        assert_eq!(report.diagnostics[0].column, Some(4));
     }
 
     #[test]
