@@ -20,7 +20,11 @@ use crate::diagnostics::Diagnostic;
 pub struct Staging {
     /// `None` for a dry run (`pufa check`): everything is rendered, nothing is written.
     dir: Option<PathBuf>,
-    target: PathBuf,
+    /// The output folder the staged site replaces; `None` when writing straight into the
+    /// output (`pufa serve` updating a few files) or not at all.
+    target: Option<PathBuf>,
+    /// Only these output paths are rendered and written, when set (incremental rebuilds).
+    only: Option<HashSet<String>>,
     written: Mutex<HashSet<String>>,
 }
 
@@ -41,23 +45,41 @@ impl Staging {
         std::fs::create_dir_all(&dir).map_err(failed)?;
         Ok(Staging {
             dir: Some(dir),
-            target: target.to_path_buf(),
+            target: Some(target.to_path_buf()),
+            only: None,
             written: Mutex::new(HashSet::new()),
         })
     }
 
     /// A staging area that writes nothing, for checking a site without building it.
     pub fn dry() -> Staging {
-        Staging {
-            dir: None,
-            target: PathBuf::new(),
-            written: Mutex::new(HashSet::new()),
-        }
+        Staging { dir: None, target: None, only: None, written: Mutex::new(HashSet::new()) }
+    }
+
+    /// Writes only the output paths in `only`, straight into `out`: how `pufa serve` updates
+    /// the few files an edit touches in its scratch folder.
+    pub fn direct(out: &Path, only: HashSet<String>) -> Staging {
+        Staging { dir: Some(out.to_path_buf()), target: None, only: Some(only), written: Mutex::new(HashSet::new()) }
+    }
+
+    /// Whether this output path is to be rendered and written at all.
+    pub fn wants(&self, path: &str) -> bool {
+        self.only.as_ref().is_none_or(|only| only.contains(path))
+    }
+
+    /// The output paths written so far, sorted.
+    pub fn written(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.lock().iter().cloned().collect();
+        paths.sort();
+        paths
     }
 
     /// Writes one output file; `path` is relative to the output root, `/`-separated. A file
     /// already holding exactly these bytes is not rewritten.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if !self.wants(path) {
+            return Ok(());
+        }
         let Some(dir) = &self.dir else {
             self.lock().insert(path.to_string());
             return Ok(());
@@ -76,6 +98,9 @@ impl Staging {
 
     /// Copies a file into the output (assets).
     pub fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        if !self.wants(path) {
+            return Ok(());
+        }
         if self.dir.is_none() {
             return match from.is_file() {
                 true => self.write(path, &[]),
@@ -103,27 +128,27 @@ impl Staging {
     /// Removes what the previous build left that this one did not write, then swaps the
     /// staged site in. The replaced output becomes the spare for the next build.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        let Some(dir) = &self.dir else { return Ok(()) };
+        let (Some(dir), Some(target)) = (&self.dir, &self.target) else { return Ok(()) };
         let failed = |e: io::Error| {
             Diagnostic::error(
                 "output",
-                self.target.display().to_string(),
+                target.display().to_string(),
                 format!("cannot replace the output folder: {e}"),
             )
         };
         self.remove_stale(dir).map_err(failed)?;
-        let previous = sibling(&self.target, "pufa-previous");
+        let previous = sibling(target, "pufa-previous");
         if previous.exists() {
             std::fs::remove_dir_all(&previous).map_err(failed)?;
         }
-        if self.target.exists() {
-            if !self.target.is_dir() {
+        if target.exists() {
+            if !target.is_dir() {
                 return Err(failed(io::Error::other("it exists and is not a folder")));
             }
-            std::fs::rename(&self.target, &previous).map_err(failed)?;
+            std::fs::rename(target, &previous).map_err(failed)?;
         }
-        if let Err(e) = std::fs::rename(dir, &self.target) {
-            let _ = std::fs::rename(&previous, &self.target);
+        if let Err(e) = std::fs::rename(dir, target) {
+            let _ = std::fs::rename(&previous, target);
             return Err(failed(e));
         }
         if previous.exists() {

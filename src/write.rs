@@ -81,6 +81,9 @@ fn render_to(
     path: &str,
     owner: &str,
 ) -> Result<(), Diagnostic> {
+    if !staging.wants(path) {
+        return Ok(());
+    }
     if !site.renderer.has_template(template) {
         return Err(Diagnostic::error(
             "template",
@@ -101,6 +104,9 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
     let pages: Vec<usize> = library.regular_pages().map(|(i, _)| i).collect();
     all(&pages, |&i| {
         let page = &library.pages[i];
+        if !staging.wants(&html_path(&page.url)) {
+            return Ok(());
+        }
         let kind = library.sections[page.section].kind;
         let meta = views::gov_meta(library, &site.config, page);
         let mut context = base_context(site, &page.url, page.section, &meta, &page.meta.title);
@@ -136,6 +142,9 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
         .collect();
     all(&jobs, |&(s, n)| {
         let section = &library.sections[s];
+        if !staging.wants(&html_path(&pager_path(&section.url, n))) {
+            return Ok(());
+        }
         let index = section.index.map(|i| &library.pages[i]);
         let title = if s == 0 {
             site.config.title.as_str()
@@ -270,6 +279,9 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
                 format!("{name}：{}", taxonomy.terms[i].name),
             ),
         };
+        if !staging.wants(&html_path(&here)) {
+            return Ok(());
+        }
         let meta = GovMeta {
             column_name: name.to_string(),
             article_title: title.clone(),
@@ -380,6 +392,7 @@ fn write_kind_outputs(
         .filter(|(_, o)| matches!(o, KindOutput::Page { .. }))
         .count();
     all(&plan.kind_outputs, |(owner, output)| match output {
+        _ if !staging.wants(&output.path()) => Ok(()),
         KindOutput::File { path, bytes } => staging.write(path, bytes),
         KindOutput::Page {
             url,
