@@ -15,18 +15,35 @@ use crate::site::Site;
 pub fn write_feeds(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let mut results = Vec::new();
     if staging.wants("atom.xml") {
-        let mut dated: Vec<&Page> = site.library.regular_pages().map(|(_, p)| p).filter(|p| p.meta.date.is_some()).collect();
-        dated.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.path.cmp(&b.path)));
+        let mut dated: Vec<&Page> = site
+            .library
+            .regular_pages()
+            .map(|(_, p)| p)
+            .filter(|p| p.meta.date.is_some())
+            .collect();
+        dated.sort_by(|a, b| {
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         let feed = atom(&site.config, &site.config.title, "atom.xml", &dated);
         results.push(staging.write("atom.xml", feed.as_bytes()));
     }
     if staging.wants("sitemap.xml") {
         results.push(staging.write("sitemap.xml", sitemap(site, plan).as_bytes()));
     }
-    let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url);
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    );
     results.push(staging.write("robots.txt", robots.as_bytes()));
     let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-    if errors.is_empty() { Ok(0) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(0)
+    } else {
+        Err(errors)
+    }
 }
 
 /// An Atom feed of `pages` (already sorted newest first); `path` is where it is written.

@@ -41,6 +41,21 @@ enum Command {
         #[arg(long, value_name = "FILE.json")]
         report: Option<PathBuf>,
     },
+    /// Serve the site on 127.0.0.1 while you edit: rebuilds what each save touches and
+    /// reloads the browser.
+    Serve {
+        /// The site folder (holding content/ and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; keep 127.0.0.1 unless others must see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts and pages whose publish date is still to come.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check everything `build` checks (links, ids, images, data, templates) without writing.
     Check {
         /// The site folder (holding content/ and optionally themes/).
@@ -77,6 +92,17 @@ fn main() -> ExitCode {
             };
             build(&options, quiet, report)
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => serve(pufa::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+        }),
         Command::Check { root, format } => {
             let options = pufa::BuildOptions {
                 root,
@@ -85,6 +111,45 @@ fn main() -> ExitCode {
                 drafts: false,
             };
             check(&options, format)
+        }
+    }
+}
+
+fn serve(options: pufa::serve::ServeOptions) -> ExitCode {
+    use pufa::serve::ServeEvent;
+    let result = pufa::serve::serve(options, |event| match event {
+        ServeEvent::Listening { url, scratch } => {
+            println!(
+                "serving {url} (built in {}); press Ctrl+C to stop",
+                scratch.display()
+            );
+        }
+        ServeEvent::Rebuilt(rebuild) => {
+            let errors: Vec<_> = rebuild.errors().collect();
+            for error in &errors {
+                eprintln!("{}", error.render());
+            }
+            if !errors.is_empty() {
+                println!(
+                    "{} error(s): the browser shows them until the next good save",
+                    errors.len()
+                );
+            } else if rebuild.full {
+                println!("built the whole site in {} ms", rebuild.elapsed_ms);
+            } else {
+                println!(
+                    "rebuilt {} file(s) in {} ms",
+                    rebuild.written.len(),
+                    rebuild.elapsed_ms
+                );
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }

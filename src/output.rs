@@ -53,13 +53,23 @@ impl Staging {
 
     /// A staging area that writes nothing, for checking a site without building it.
     pub fn dry() -> Staging {
-        Staging { dir: None, target: None, only: None, written: Mutex::new(HashSet::new()) }
+        Staging {
+            dir: None,
+            target: None,
+            only: None,
+            written: Mutex::new(HashSet::new()),
+        }
     }
 
     /// Writes only the output paths in `only`, straight into `out`: how `pufa serve` updates
     /// the few files an edit touches in its scratch folder.
     pub fn direct(out: &Path, only: HashSet<String>) -> Staging {
-        Staging { dir: Some(out.to_path_buf()), target: None, only: Some(only), written: Mutex::new(HashSet::new()) }
+        Staging {
+            dir: Some(out.to_path_buf()),
+            target: None,
+            only: Some(only),
+            written: Mutex::new(HashSet::new()),
+        }
     }
 
     /// Whether this output path is to be rendered and written at all.
@@ -128,7 +138,9 @@ impl Staging {
     /// Removes what the previous build left that this one did not write, then swaps the
     /// staged site in. The replaced output becomes the spare for the next build.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        let (Some(dir), Some(target)) = (&self.dir, &self.target) else { return Ok(()) };
+        let (Some(dir), Some(target)) = (&self.dir, &self.target) else {
+            return Ok(());
+        };
         let failed = |e: io::Error| {
             Diagnostic::error(
                 "output",

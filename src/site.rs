@@ -93,9 +93,11 @@ impl Site {
             &load_options,
             &mut diagnostics,
         );
-        render_markdown(&mut library, &config, &mut diagnostics);
-        check_anchors(&library, &mut diagnostics);
-        validate_kinds(&library, &config, &mut diagnostics);
+        let targets = LinkMaps::of(&library);
+        library
+            .pages
+            .par_iter_mut()
+            .for_each(|page| render_page(page, &config, &targets));
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
         Ok(Ok(Site {
             root: options.root.clone(),
@@ -108,60 +110,71 @@ impl Site {
         }))
     }
 
+    /// Every finding about the site as it stands: loading, each page, and the checks across
+    /// pages (anchors, kinds, output paths). Sorted by file and position.
+    pub fn findings(&self, plan: &crate::plan::Plan) -> Vec<Diagnostic> {
+        let mut all = self.diagnostics.clone();
+        all.extend(
+            self.library
+                .pages
+                .iter()
+                .flat_map(|p| p.diagnostics.iter().cloned()),
+        );
+        check_anchors(&self.library, &mut all);
+        validate_kinds(&self.library, &self.config, &mut all);
+        all.extend(plan.diagnostics.iter().cloned());
+        check_site_paths(&self.library, plan, &mut all);
+        sorted(all)
+    }
+
     /// Writes the site to `out` through a staging folder; the output is replaced only if
     /// there were no errors.
-    pub fn build(mut self, out: &Path) -> BuildSummary {
-        let plan = crate::plan::plan(&self);
-        self.diagnostics.extend(plan.diagnostics.iter().cloned());
-        check_site_paths(&self.library, &plan, &mut self.diagnostics);
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
+    pub fn build(&self, out: &Path) -> BuildSummary {
+        let plan = crate::plan::plan(self);
+        let mut diagnostics = self.findings(&plan);
+        if diagnostics.iter().any(Diagnostic::is_error) {
             return BuildSummary {
                 pages: 0,
                 files: 0,
-                diagnostics: sorted(self.diagnostics),
+                diagnostics,
             };
         }
         let staging = match crate::output::Staging::create(out) {
             Ok(s) => s,
             Err(e) => {
-                self.diagnostics.push(e);
+                diagnostics.push(e);
                 return BuildSummary {
                     pages: 0,
                     files: 0,
-                    diagnostics: sorted(self.diagnostics),
+                    diagnostics,
                 };
             }
         };
-        let mut written = Vec::new();
-        let pages = crate::write::write_site(&self, &plan, &staging, &mut written);
-        self.diagnostics.extend(written);
+        let pages = crate::write::write_site(self, &plan, &staging, &mut diagnostics);
         let files = staging.files_written();
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
+        if diagnostics.iter().any(Diagnostic::is_error) {
             staging.discard();
         } else if let Err(e) = staging.commit() {
-            self.diagnostics.push(e);
+            diagnostics.push(e);
         }
         BuildSummary {
             pages,
             files,
-            diagnostics: sorted(self.diagnostics),
+            diagnostics: sorted(diagnostics),
         }
     }
 
     /// Everything `build` checks, without writing: every page is rendered in memory so that
     /// template errors are found too.
-    pub fn check(mut self) -> BuildSummary {
-        let plan = crate::plan::plan(&self);
-        self.diagnostics.extend(plan.diagnostics.iter().cloned());
-        check_site_paths(&self.library, &plan, &mut self.diagnostics);
+    pub fn check(&self) -> BuildSummary {
+        let plan = crate::plan::plan(self);
+        let mut diagnostics = self.findings(&plan);
         let staging = crate::output::Staging::dry();
-        let mut found = Vec::new();
-        let pages = crate::write::write_site(&self, &plan, &staging, &mut found);
-        self.diagnostics.extend(found);
+        let pages = crate::write::write_site(self, &plan, &staging, &mut diagnostics);
         BuildSummary {
             pages,
             files: staging.files_written(),
-            diagnostics: sorted(self.diagnostics),
+            diagnostics: sorted(diagnostics),
         }
     }
 
@@ -170,6 +183,69 @@ impl Site {
         KindContext {
             library: &self.library,
             config: &self.config,
+        }
+    }
+}
+
+/// What Markdown links resolve against: every page's URL and every asset.
+pub(crate) struct LinkMaps {
+    pub pages: HashMap<String, String>,
+    pub assets: HashSet<String>,
+    pub excluded: HashMap<String, &'static str>,
+}
+
+impl LinkMaps {
+    pub fn of(library: &Library) -> LinkMaps {
+        LinkMaps {
+            pages: library
+                .pages
+                .iter()
+                .map(|p| (p.path.clone(), p.url.clone()))
+                .collect(),
+            assets: library.assets.iter().cloned().collect(),
+            excluded: library.excluded.clone(),
+        }
+    }
+}
+
+/// Renders one page's Markdown, resolving its links; its findings go onto the page.
+pub(crate) fn render_page(page: &mut content::Page, config: &Config, maps: &LinkMaps) {
+    let targets = LinkTargets {
+        pages: &maps.pages,
+        excluded: &maps.excluded,
+        assets: &maps.assets,
+        base_path: &config.base_path,
+        unsafe_html: config.markdown.unsafe_html,
+    };
+    let place = PagePlace {
+        file: &page.file,
+        text: &page.text,
+        body_start: page.layout.body_start,
+        dir: page.dir(),
+    };
+    page.rendered = markdown::render(&place, &targets);
+    let found = std::mem::take(&mut page.rendered.links.diagnostics);
+    page.diagnostics.extend(found);
+    if let Some(image) = &page.meta.image {
+        let resolved = crate::markdown::links::join(page.dir(), &image.value);
+        if !image.value.contains("://")
+            && !resolved.as_ref().is_some_and(|r| maps.assets.contains(r))
+        {
+            let missing = Diagnostic::error("missing-image", &page.file, format!("the image `{}` does not exist", image.value))
+                .at(&page.text, image.line, image.column)
+                .with_help("check the file name; paths are relative to this page, or start with / for the content folder");
+            page.diagnostics.push(missing);
+        }
+        if page
+            .meta
+            .image_alt
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+        {
+            let no_alt = Diagnostic::warning("image-alt", &page.file, "`image` has no `image_alt`")
+                .at(&page.text, image.line, image.column)
+                .with_help("add `image_alt:` describing the picture for screen readers");
+            page.diagnostics.push(no_alt);
         }
     }
 }
@@ -184,47 +260,6 @@ fn load_theme(root: &Path, config: &Config) -> Result<(Theme, Renderer), Vec<Dia
     let theme = Theme::load(root, &config.theme)?;
     let renderer = Renderer::new(&theme, config)?;
     Ok((theme, renderer))
-}
-
-/// Renders every page's Markdown in parallel, resolving links against the whole library.
-fn render_markdown(library: &mut Library, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
-    let page_urls: HashMap<String, String> = library
-        .pages
-        .iter()
-        .map(|p| (p.path.clone(), p.url.clone()))
-        .collect();
-    let assets: HashSet<String> = library.assets.iter().cloned().collect();
-    let targets = LinkTargets {
-        pages: &page_urls,
-        excluded: &library.excluded,
-        assets: &assets,
-        base_path: &config.base_path,
-        unsafe_html: config.markdown.unsafe_html,
-    };
-    let found: Vec<Vec<Diagnostic>> = library
-        .pages
-        .par_iter_mut()
-        .map(|page| {
-            let place = PagePlace { file: &page.file, text: &page.text, body_start: page.layout.body_start, dir: page.dir() };
-            page.rendered = markdown::render(&place, &targets);
-            let mut found = std::mem::take(&mut page.rendered.links.diagnostics);
-            if let Some(image) = &page.meta.image {
-                let resolved = crate::markdown::links::join(page.dir(), &image.value);
-                if !image.value.contains("://") && !resolved.as_ref().is_some_and(|r| assets.contains(r)) {
-                    found.push(Diagnostic::error("missing-image", &page.file, format!("the image `{}` does not exist", image.value))
-                        .at(&page.text, image.line, image.column)
-                        .with_help("check the file name; paths are relative to this page, or start with / for the content folder"));
-                }
-                if page.meta.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                    found.push(Diagnostic::warning("image-alt", &page.file, "`image` has no `image_alt`")
-                        .at(&page.text, image.line, image.column)
-                        .with_help("add `image_alt:` describing the picture for screen readers"));
-                }
-            }
-            found
-        })
-        .collect();
-    diagnostics.extend(found.into_iter().flatten());
 }
 
 /// Links with `#anchor` must name a heading id of the page they point to.

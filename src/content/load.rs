@@ -54,8 +54,8 @@ pub fn load(
     }
     let mut sections = find_sections(&mut pages, diagnostics);
     let assets = load_section_data(content, files.assets, &mut sections, diagnostics);
-    check_front_matter(&mut pages, &sections, config, diagnostics);
-    assign_urls(&mut pages, &mut sections, diagnostics);
+    check_front_matter(&mut pages, &sections, config);
+    assign_urls(&mut pages, &mut sections);
     sort_section_pages(&pages, &mut sections);
     let by_path = pages
         .iter()
@@ -71,7 +71,12 @@ pub fn load(
     }
 }
 
-fn read_page(content: &Path, path: &str, taxonomies: &[String]) -> Result<Page, Vec<Diagnostic>> {
+/// Reads and parses one Markdown file (its shared front matter only).
+pub(crate) fn read_page(
+    content: &Path,
+    path: &str,
+    taxonomies: &[String],
+) -> Result<Page, Vec<Diagnostic>> {
     let file = format!("content/{path}");
     let bytes = std::fs::read(content.join(path)).map_err(|e| {
         vec![Diagnostic::error(
@@ -101,6 +106,7 @@ fn read_page(content: &Path, path: &str, taxonomies: &[String]) -> Result<Page, 
         url: String::new(),
         kind_data: None,
         rendered: Rendered::default(),
+        diagnostics: Vec::new(),
     })
 }
 
@@ -270,66 +276,65 @@ fn load_section_data(
 }
 
 /// Rejects unknown keys (now that each page's kind is known) and lets the kind parse its own.
-fn check_front_matter(
-    pages: &mut [Page],
-    sections: &[Section],
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let found: Vec<Vec<Diagnostic>> = pages
+fn check_front_matter(pages: &mut [Page], sections: &[Section], config: &Config) {
+    pages
         .par_iter_mut()
-        .map(|page| {
-            let kind = sections[page.section].kind;
-            let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
-            allowed.extend(config.taxonomies.iter().map(String::as_str));
-            if page.is_index {
-                allowed.extend_from_slice(SECTION_KEYS);
-                allowed.extend_from_slice(kind.section_keys());
-            } else {
-                allowed.extend_from_slice(kind.page_keys());
-            }
-            let mut found = front_matter::check_keys(&page.file, &page.text, &page.meta, &allowed);
-            match kind.load_page(&page.yaml(), page.is_index) {
-                Ok(data) => page.kind_data = data,
-                Err(errors) => found.extend(errors),
-            }
-            found
-        })
-        .collect();
-    diagnostics.extend(found.into_iter().flatten());
+        .for_each(|page| check_page(page, sections[page.section].kind, config));
 }
 
-fn assign_urls(pages: &mut [Page], sections: &mut [Section], diagnostics: &mut Vec<Diagnostic>) {
+/// Checks one page's keys against its section's kind and lets the kind parse its own keys.
+pub(crate) fn check_page(page: &mut Page, kind: &dyn kinds::Kind, config: &Config) {
+    let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
+    allowed.extend(config.taxonomies.iter().map(String::as_str));
+    if page.is_index {
+        allowed.extend_from_slice(SECTION_KEYS);
+        allowed.extend_from_slice(kind.section_keys());
+    } else {
+        allowed.extend_from_slice(kind.page_keys());
+    }
+    let found = front_matter::check_keys(&page.file, &page.text, &page.meta, &allowed);
+    page.diagnostics.extend(found);
+    match kind.load_page(&page.yaml(), page.is_index) {
+        Ok(data) => page.kind_data = data,
+        Err(errors) => page.diagnostics.extend(errors),
+    }
+}
+
+fn assign_urls(pages: &mut [Page], sections: &mut [Section]) {
     for section in sections.iter_mut() {
         section.url = dir_url(&section.dir);
     }
     for page in pages.iter_mut() {
-        if page.is_index {
-            page.url = sections[page.section].url.clone();
-            continue;
-        }
-        let stem = page
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".md");
-        let slug = match &page.meta.slug {
-            Some(slug) => slugify(&slug.value),
-            None => slugify(stem),
+        page.url = match page.is_index {
+            true => sections[page.section].url.clone(),
+            false => page_url(page),
         };
-        if slug.is_empty() {
-            diagnostics.push(
-                Diagnostic::error(
-                    "no-slug",
-                    &page.file,
-                    "cannot make a web address from this file name",
-                )
-                .with_help("add a `slug:` line with letters or pinyin, e.g. `slug: tong-zhi`"),
-            );
-        }
-        page.url = format!("{}{slug}/", dir_url(page.dir()));
     }
+}
+
+/// A regular page's site path: its folder's URL and its slug (`slug:` or the file name).
+pub(crate) fn page_url(page: &mut Page) -> String {
+    let stem = page
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".md");
+    let slug = match &page.meta.slug {
+        Some(slug) => slugify(&slug.value),
+        None => slugify(stem),
+    };
+    if slug.is_empty() {
+        page.diagnostics.push(
+            Diagnostic::error(
+                "no-slug",
+                &page.file,
+                "cannot make a web address from this file name",
+            )
+            .with_help("add a `slug:` line with letters or pinyin, e.g. `slug: tong-zhi`"),
+        );
+    }
+    format!("{}{slug}/", dir_url(page.dir()))
 }
 
 /// `guides/新闻` → `/guides/xin-wen/`.
@@ -345,16 +350,20 @@ fn dir_url(dir: &str) -> String {
 fn sort_section_pages(pages: &[Page], sections: &mut [Section]) {
     for section in sections.iter_mut() {
         let by = section.settings.sort_by;
-        section.pages.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            let primary = match by {
-                SortBy::Date => b.meta.date.cmp(&a.meta.date),
-                SortBy::Weight => a.meta.weight.cmp(&b.meta.weight),
-                SortBy::Title => a.meta.title.cmp(&b.meta.title),
-            };
-            primary.then_with(|| a.path.cmp(&b.path))
-        });
+        section
+            .pages
+            .sort_by(|&a, &b| compare_in_section(by, &pages[a], &pages[b]));
     }
+}
+
+/// The order of pages in a section list: newest first, by weight, or by title; then by path.
+pub(crate) fn compare_in_section(by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
+    let primary = match by {
+        SortBy::Date => b.meta.date.cmp(&a.meta.date),
+        SortBy::Weight => a.meta.weight.cmp(&b.meta.weight),
+        SortBy::Title => a.meta.title.cmp(&b.meta.title),
+    };
+    primary.then_with(|| a.path.cmp(&b.path))
 }
 
 #[cfg(test)]

@@ -10,12 +10,14 @@ pub mod walk;
 
 use std::collections::HashMap;
 
+use crate::diagnostics::Diagnostic;
 use crate::kinds::{Kind, KindData};
 use crate::markdown::Rendered;
 use crate::yaml::YamlSource;
 use front_matter::{Layout, PageMeta, SectionSettings};
 
 pub use load::{LoadOptions, load};
+pub(crate) use load::{check_page, compare_in_section, page_url, read_page};
 
 /// One Markdown file: a page, or a section's `_index.md`.
 pub struct Page {
@@ -35,6 +37,9 @@ pub struct Page {
     /// The section kind's own front matter for this page.
     pub kind_data: Option<KindData>,
     pub rendered: Rendered,
+    /// Findings about this page alone (front matter, Markdown, links, images). Kept with the
+    /// page so that reloading one page replaces exactly its findings.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Page {

@@ -1,0 +1,334 @@
+//! Incremental rebuilds for `pufa serve`. The loaded site stays in memory; an edit to one page
+//! reloads that page alone and rewrites only the outputs it touches: its own page, and when its
+//! title, date, summary or terms change, the lists and term pages it appears in, the feeds, and
+//! its section's kind outputs. Anything that changes the site's shape (a new or deleted page,
+//! `site.yaml`, a section's `_index.md`, data files) rebuilds everything.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::content::{self, Page, taxonomy};
+use crate::diagnostics::Diagnostic;
+use crate::output::Staging;
+use crate::plan::{html_path, list_pages};
+use crate::render::views::pager_path;
+use crate::site::{BuildOptions, LinkMaps, Site, render_page};
+
+/// What one rebuild did, for the terminal, the browser and tests.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Rebuild {
+    /// Whether everything was rebuilt.
+    pub full: bool,
+    /// Output paths written by this rebuild.
+    pub written: Vec<String>,
+    /// Every current finding; when any is an error nothing was written.
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed_ms: u128,
+}
+
+impl Rebuild {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Outputs waiting to be written because the site had errors when they changed.
+enum Pending {
+    None,
+    Paths(HashSet<String>),
+    Everything,
+}
+
+/// A site being edited: loaded once, then updated change by change.
+pub struct LiveSite {
+    options: BuildOptions,
+    out: PathBuf,
+    site: Option<Site>,
+    pending: Pending,
+}
+
+/// How a changed file is handled.
+enum Change {
+    /// A regular page whose text changed.
+    Page(String),
+    /// A content file copied as is.
+    Asset(String),
+    /// Anything that may change the site's shape.
+    Everything,
+    /// A file that came and went (an editor's temporary file).
+    Nothing,
+}
+
+impl LiveSite {
+    /// `out` is the scratch folder the server serves.
+    pub fn new(options: BuildOptions, out: PathBuf) -> LiveSite {
+        LiveSite {
+            options,
+            out,
+            site: None,
+            pending: Pending::Everything,
+        }
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Loads and writes everything.
+    pub fn full(&mut self) -> Rebuild {
+        let started = Instant::now();
+        let loaded = match Site::load(&self.options) {
+            Ok(Ok(site)) => site,
+            Ok(Err(diagnostics)) => {
+                self.site = None;
+                return Rebuild {
+                    full: true,
+                    diagnostics,
+                    elapsed_ms: started.elapsed().as_millis(),
+                    ..Rebuild::default()
+                };
+            }
+            Err(unusable) => {
+                self.site = None;
+                let diagnostics = vec![Diagnostic::error("root", "--root", unusable.0)];
+                return Rebuild {
+                    full: true,
+                    diagnostics,
+                    elapsed_ms: started.elapsed().as_millis(),
+                    ..Rebuild::default()
+                };
+            }
+        };
+        let summary = loaded.build(&self.out);
+        let failed = summary.errors() > 0;
+        self.pending = if failed {
+            Pending::Everything
+        } else {
+            Pending::None
+        };
+        self.site = Some(loaded);
+        let written = if failed {
+            Vec::new()
+        } else {
+            vec!["*".to_string()]
+        };
+        Rebuild {
+            full: true,
+            written,
+            diagnostics: summary.diagnostics,
+            elapsed_ms: started.elapsed().as_millis(),
+        }
+    }
+
+    /// Applies saved files (paths as the watcher reports them).
+    pub fn changed(&mut self, paths: &[PathBuf]) -> Rebuild {
+        let started = Instant::now();
+        let changes: Vec<Change> = paths
+            .iter()
+            .map(|p| self.classify(p))
+            .filter(|c| !matches!(c, Change::Nothing))
+            .collect();
+        if changes.is_empty() {
+            return Rebuild {
+                elapsed_ms: started.elapsed().as_millis(),
+                ..self.current()
+            };
+        }
+        if self.site.is_none()
+            || matches!(self.pending, Pending::Everything)
+            || changes.iter().any(|c| matches!(c, Change::Everything))
+        {
+            return self.full();
+        }
+        let mut wanted = match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Paths(paths) => paths,
+            _ => HashSet::new(),
+        };
+        for change in &changes {
+            match change {
+                Change::Page(path) => match self.reload_page(path) {
+                    Some(outputs) => wanted.extend(outputs),
+                    None => return self.full(),
+                },
+                Change::Asset(path) => {
+                    wanted.insert(path.clone());
+                }
+                Change::Nothing => {}
+                Change::Everything => unreachable!("handled above"),
+            }
+        }
+        let mut rebuild = self.write(wanted);
+        rebuild.elapsed_ms = started.elapsed().as_millis();
+        rebuild
+    }
+
+    /// The site's findings as they stand, when nothing needed rebuilding.
+    fn current(&self) -> Rebuild {
+        let Some(site) = &self.site else {
+            return Rebuild::default();
+        };
+        Rebuild {
+            diagnostics: site.findings(&crate::plan::plan(site)),
+            ..Rebuild::default()
+        }
+    }
+
+    fn classify(&self, path: &Path) -> Change {
+        let Some(site) = &self.site else {
+            return Change::Everything;
+        };
+        let content = self.options.root.join("content");
+        let Ok(relative) = path.strip_prefix(&content) else {
+            return Change::Everything;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let known =
+            site.library.by_path.contains_key(&relative) || site.library.assets.contains(&relative);
+        if !path.exists() && !known {
+            return Change::Nothing;
+        }
+        if !path.is_file() {
+            return Change::Everything;
+        }
+        match site.library.by_path.get(&relative) {
+            Some(&i) if !site.library.pages[i].is_index => Change::Page(relative),
+            Some(_) => Change::Everything,
+            None if site.library.assets.contains(&relative) => Change::Asset(relative),
+            None => Change::Everything,
+        }
+    }
+
+    /// Reloads one page in place; returns the outputs to rewrite, or `None` when the change
+    /// moves the page (URL, publication, aliases) and a full rebuild is needed.
+    fn reload_page(&mut self, path: &str) -> Option<HashSet<String>> {
+        let site = self.site.as_mut()?;
+        let index = *site.library.by_path.get(path)?;
+        let content_dir = site.root.join("content");
+        let mut page = match content::read_page(&content_dir, path, &site.config.taxonomies) {
+            Ok(page) => page,
+            Err(errors) => {
+                site.library.pages[index].diagnostics = errors;
+                return Some(HashSet::new());
+            }
+        };
+        let old = &site.library.pages[index];
+        page.section = old.section;
+        if page.meta.draft != old.meta.draft
+            || page.meta.publish != old.meta.publish
+            || aliases(&page) != aliases(old)
+        {
+            return None;
+        }
+        let section = &site.library.sections[page.section];
+        content::check_page(&mut page, section.kind, &site.config);
+        page.url = content::page_url(&mut page);
+        if page.url != old.url {
+            return None;
+        }
+        render_page(&mut page, &site.config, &LinkMaps::of(&site.library));
+        let outputs = touched(site, old, &page);
+        site.library.pages[index] = page;
+        resort_section(site, index);
+        site.taxonomies = taxonomy::collect(&site.library, &site.config.taxonomies);
+        Some(outputs)
+    }
+
+    fn write(&mut self, wanted: HashSet<String>) -> Rebuild {
+        let Some(site) = &self.site else {
+            return Rebuild::default();
+        };
+        let plan = crate::plan::plan(site);
+        let mut diagnostics = site.findings(&plan);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            self.pending = Pending::Paths(wanted);
+            return Rebuild {
+                diagnostics,
+                ..Rebuild::default()
+            };
+        }
+        let staging = Staging::direct(&self.out, wanted);
+        crate::write::write_site(site, &plan, &staging, &mut diagnostics);
+        Rebuild {
+            full: false,
+            written: staging.written(),
+            diagnostics,
+            elapsed_ms: 0,
+        }
+    }
+}
+
+fn aliases(page: &Page) -> Vec<&str> {
+    page.meta.aliases.iter().map(|a| a.value.as_str()).collect()
+}
+
+/// The outputs an edit from `old` to `new` touches.
+fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
+    let mut outputs = HashSet::from([html_path(&new.url)]);
+    let section = &site.library.sections[new.section];
+    let listed = old.meta.title != new.meta.title
+        || old.meta.date != new.meta.date
+        || old.meta.updated != new.meta.updated
+        || old.meta.weight != new.meta.weight
+        || old.summary() != new.summary()
+        || old.meta.taxonomies != new.meta.taxonomies;
+    if listed {
+        outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
+        outputs.extend(["index.html", "atom.xml", "sitemap.xml"].map(String::from));
+        let terms: BTreeSet<(&String, &String)> = old
+            .meta
+            .taxonomies
+            .iter()
+            .chain(&new.meta.taxonomies)
+            .flat_map(|(taxonomy, terms)| terms.iter().map(move |t| (taxonomy, t)))
+            .collect();
+        for (taxonomy, term) in terms {
+            let url = format!("/{taxonomy}/{}/", crate::render::views::term_slug(term));
+            outputs.insert(html_path(&format!("/{taxonomy}/")));
+            // A term can gain a page; allow for one more list page than it has now.
+            let count = site
+                .taxonomies
+                .iter()
+                .find(|t| &t.name == taxonomy)
+                .and_then(|t| t.terms.iter().find(|x| &x.name == term))
+                .map_or(0, |t| t.pages.len());
+            outputs.extend((1..=count / 20 + 1).map(|n| html_path(&pager_path(&url, n))));
+        }
+    }
+    if section.kind.name() != "pages" {
+        // Kind pages show their neighbours (a route's stops, map and signs): redo the section.
+        outputs.extend(
+            section
+                .pages
+                .iter()
+                .map(|&i| html_path(&site.library.pages[i].url)),
+        );
+        outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
+        let context = site.kind_context();
+        let index = site
+            .library
+            .sections
+            .iter()
+            .position(|s| std::ptr::eq(s, section))
+            .unwrap_or(0);
+        outputs.extend(
+            section
+                .kind
+                .outputs(&context, index)
+                .iter()
+                .map(|o| o.path()),
+        );
+    }
+    outputs
+}
+
+fn resort_section(site: &mut Site, index: usize) {
+    let section = site.library.pages[index].section;
+    let pages = &site.library.pages;
+    let by = site.library.sections[section].settings.sort_by;
+    site.library.sections[section]
+        .pages
+        .sort_by(|&a, &b| content::compare_in_section(by, &pages[a], &pages[b]));
+}

@@ -1,0 +1,265 @@
+//! `pufa serve` driven for real: the binary on a free 127.0.0.1 port, a real file edit, real
+//! HTTP requests. Every server started here is killed when its guard drops.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `pufa serve --port 0` (the system picks a free port) and reads the port it prints.
+fn start(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args([
+            "serve",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--port",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start pufa serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let Some(Ok(first)) = lines.next() else {
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        panic!("pufa serve printed nothing; stderr: {stderr}");
+    };
+    let port = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    std::thread::spawn(move || for _ in lines {});
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
+    Server { child, port }
+}
+
+/// A plain HTTP/1.1 GET sending `path` exactly as given (no normalisation).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Collects everything the server sends on the live-reload event stream.
+fn listen_for_reloads(port: u16) -> Arc<Mutex<String>> {
+    let received = Arc::new(Mutex::new(String::new()));
+    let sink = received.clone();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /__pufa/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 1024];
+        while let Ok(n) = stream.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    });
+    received
+}
+
+fn last_rebuild(port: u16) -> serde_json::Value {
+    let (_, response) = get(port, "/__pufa/rebuild");
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("");
+    serde_json::from_str(body).expect("rebuild report is JSON")
+}
+
+#[test]
+fn an_edit_is_served_and_browsers_are_told_to_reload() {
+    let site = Site::copy_of("fixtures/basic");
+    let server = start(&site);
+    let (status, page) = get(server.port, "/news/mediation/");
+    assert_eq!(status, 200);
+    assert!(page.contains("全年受理矛盾纠纷656件"));
+    assert!(
+        page.contains("<script src=\"/__pufa/reload.js\"></script>"),
+        "live reload injected"
+    );
+    let reloads = listen_for_reloads(server.port);
+    std::thread::sleep(Duration::from_millis(200));
+    // A second paragraph: the summary (the first paragraph) and so every list stay the same.
+    site.write("content/news/mediation.md", "---\ntitle: 人民调解工作成效\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n\n新增的第二段。\n");
+    wait_for("the new text", || {
+        get(server.port, "/news/mediation/")
+            .1
+            .contains("新增的第二段")
+    });
+    wait_for("a reload event", || {
+        reloads.lock().unwrap().contains("event: reload")
+    });
+    let rebuild = last_rebuild(server.port);
+    assert_eq!(rebuild["full"], false, "{rebuild}");
+    assert_eq!(
+        rebuild["written"],
+        serde_json::json!(["news/mediation/index.html"]),
+        "a body edit rewrites its page only"
+    );
+    assert!(!site.public().exists(), "serve never writes public/");
+}
+
+#[test]
+fn a_title_change_rewrites_the_lists_it_appears_in_and_no_more() {
+    let site = Site::copy_of("fixtures/basic");
+    let server = start(&site);
+    site.write("content/news/mediation.md", "---\ntitle: 调解成效（更新）\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n");
+    wait_for("the new title in the list", || {
+        get(server.port, "/news/").1.contains("调解成效（更新）")
+    });
+    let rebuild = last_rebuild(server.port);
+    let written: Vec<&str> = rebuild["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for expected in [
+        "news/mediation/index.html",
+        "news/index.html",
+        "index.html",
+        "tags/ren-min-diao-jie/index.html",
+        "atom.xml",
+    ] {
+        assert!(
+            written.contains(&expected),
+            "{expected} not rewritten: {written:?}"
+        );
+    }
+    assert!(
+        !written.contains(&"about/index.html"),
+        "unrelated pages untouched: {written:?}"
+    );
+    assert!(written.len() < 12, "{written:?}");
+}
+
+#[test]
+fn a_broken_save_shows_the_error_and_the_next_good_save_recovers() {
+    let site = Site::copy_of("fixtures/basic");
+    let server = start(&site);
+    site.write(
+        "content/news/mediation.md",
+        "---\ntitle: 人民调解\ndate: 2024-06-01\ntilte: 错字\n---\n正文\n",
+    );
+    wait_for("the error page", || {
+        get(server.port, "/news/mediation/").0 == 500
+    });
+    let (_, page) = get(server.port, "/about/");
+    assert!(
+        page.contains("content/news/mediation.md:4:1"),
+        "every page shows the error: {page}"
+    );
+    assert!(page.contains("tilte: 错字") && page.contains("did you mean `title`?"));
+    site.write(
+        "content/news/mediation.md",
+        "---\ntitle: 人民调解\ndate: 2024-06-01\n---\n恢复正常。\n",
+    );
+    wait_for("recovery", || {
+        let (status, page) = get(server.port, "/news/mediation/");
+        status == 200 && page.contains("恢复正常")
+    });
+}
+
+#[test]
+fn nothing_outside_the_output_is_served() {
+    let site = Site::copy_of("fixtures/basic");
+    let server = start(&site);
+    for attack in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/news/..%5c..%5c..%5cetc%5cpasswd",
+        "/%2e%2e%2f%2e%2e%2fetc/passwd",
+        "/news/%00",
+    ] {
+        let (status, body) = get(server.port, attack);
+        assert_eq!(status, 404, "{attack}");
+        assert!(!body.contains("root:"), "{attack}");
+    }
+    assert_eq!(
+        get(server.port, "/about").0,
+        301,
+        "folders redirect to their slash form"
+    );
+    assert_eq!(get(server.port, "/no/such/page/").0, 404);
+}
+
+#[test]
+fn a_busy_port_gets_a_clear_message() {
+    let site = Site::copy_of("fixtures/basic");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args([
+            "serve",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--port",
+            &port,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("already in use") && stderr.contains("--port"),
+        "{stderr}"
+    );
+}
