@@ -18,6 +18,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod site;
+pub mod svg;
 pub mod write;
 pub mod yaml;
 
