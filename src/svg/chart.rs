@@ -13,16 +13,20 @@ use crate::feeds::escape;
 /// The most bars one chart shows; beyond that the bars are too thin to read on a phone.
 pub const MAX_BARS: usize = 20;
 
-/// The drawing's width in user units; the theme scales it to the column.
-const WIDTH: f64 = 400.0;
-const FONT: f64 = 14.0;
+/// The drawing's width in user units. It fits a phone's column at about its natural size, so
+/// the labels stay as large as `FONT`; the theme caps it at `WIDTH / FONT` rem on wider screens,
+/// so the labels are then as large as the text around them.
+const WIDTH: f64 = 360.0;
+const FONT: f64 = 15.0;
 const SMALL_FONT: f64 = 12.0;
-/// The label column: labels end (right-aligned) at `LABEL_RIGHT`.
-const LABEL_WIDTH: f64 = 118.0;
-const LABEL_RIGHT: f64 = 122.0;
-const PLOT_LEFT: f64 = 130.0;
+/// The label column (seven Chinese characters a line): labels end at `LABEL_RIGHT`.
+const LABEL_WIDTH: f64 = 106.0;
+const LABEL_RIGHT: f64 = 110.0;
+const PLOT_LEFT: f64 = 118.0;
+/// `单位：件` ends here, clear of the axis's `0`.
+const UNIT_RIGHT: f64 = 104.0;
 const TOP: f64 = 8.0;
-const BAR_HEIGHT: f64 = 18.0;
+const BAR_HEIGHT: f64 = 20.0;
 /// Room under the plot for the tick labels and the unit.
 const AXIS_SPACE: f64 = 26.0;
 const LABEL_LINES: usize = 2;
@@ -51,9 +55,9 @@ pub fn render(chart: &BarChart) -> String {
         .map(|bar| wrap(&bar.label, LABEL_WIDTH, FONT, LABEL_LINES))
         .collect();
     let row = if labels.iter().any(|lines| lines.len() > 1) {
-        44.0
+        46.0
     } else {
-        30.0
+        32.0
     };
     let value_room = chart
         .bars
@@ -192,7 +196,7 @@ fn draw_axis(svg: &mut String, axis: &Axis, plot: &Plot, unit: &str) {
     if !unit.is_empty() {
         let _ = write!(
             svg,
-            "<text class=\"chart-unit\" x=\"{LABEL_RIGHT}\" y=\"{y:.1}\" text-anchor=\"end\">单位：{}</text>",
+            "<text class=\"chart-unit\" x=\"{UNIT_RIGHT}\" y=\"{y:.1}\" text-anchor=\"end\">单位：{}</text>",
             escape(unit)
         );
     }
@@ -306,23 +310,47 @@ fn text_width(text: &str, font: f64) -> f64 {
 }
 
 /// Breaks `text` into at most `max_lines` lines of `width`. Chinese breaks between any two
-/// characters, but a run of Latin letters or digits stays whole and closing punctuation stays
-/// with the character before it (opening punctuation with the one after). Text that does not
-/// fit is cut with `…`; the chart's tooltip `<title>` carries it whole.
+/// characters, but a run of Latin letters or digits stays whole, closing punctuation stays with
+/// the character before it and opening punctuation with the one after. Lines are balanced
+/// (`通过调解等方式` / `化解行政争议`, not a lone character on the last line). Text that does
+/// not fit is cut with `…`; the chart's tooltip `<title>` carries it whole.
 fn wrap(text: &str, width: f64, font: f64, max_lines: usize) -> Vec<String> {
+    let pieces = pieces(text, width, font);
+    let widest = fill(&pieces, width, font);
+    if widest.len() == 1 {
+        return widest;
+    }
+    if widest.len() > max_lines {
+        return cut(widest, width, font, max_lines);
+    }
+    let needed = widest.len();
+    let mut limit = text_width(text.trim(), font) / needed as f64;
+    loop {
+        let lines = fill(&pieces, limit, font);
+        if lines.len() <= needed || limit >= width {
+            return lines;
+        }
+        limit = (limit + 1.0).min(width);
+    }
+}
+
+/// Puts `pieces` greedily onto lines no wider than `limit`.
+fn fill(pieces: &[String], limit: f64, font: f64) -> Vec<String> {
     let mut lines: Vec<String> = vec![String::new()];
-    for piece in pieces(text, width, font) {
+    for piece in pieces {
         let last = lines.len() - 1;
-        let fits = text_width(&lines[last], font) + text_width(&piece, font) <= width;
+        let fits = text_width(&lines[last], font) + text_width(piece, font) <= limit + 1e-9;
         if fits || lines[last].is_empty() {
-            lines[last].push_str(&piece);
+            lines[last].push_str(piece);
         } else {
-            lines.push(piece);
+            lines.push(piece.clone());
         }
     }
-    if lines.len() <= max_lines {
-        return lines;
-    }
+    lines
+}
+
+/// Keeps the first `max_lines` lines, the last one ending in `…`.
+fn cut(mut lines: Vec<String>, width: f64, font: f64, max_lines: usize) -> Vec<String> {
     lines.truncate(max_lines);
     let last = &mut lines[max_lines - 1];
     while !last.is_empty() && text_width(last, font) + font > width {
@@ -426,7 +454,13 @@ mod tests {
     fn long_chinese_labels_wrap_then_cut() {
         assert_eq!(wrap("刑事案件", LABEL_WIDTH, FONT, 2), ["刑事案件"]);
         let lines = wrap("通过调解等方式化解行政争议", LABEL_WIDTH, FONT, 2);
-        assert_eq!(lines, ["通过调解等方式化", "解行政争议"]);
+        assert_eq!(lines, ["通过调解等方式", "化解行政争议"]);
+        let lines = wrap("审结案件中直接纠错", LABEL_WIDTH, FONT, 2);
+        assert_eq!(
+            lines,
+            ["审结案件中", "直接纠错"],
+            "balanced, no lone character"
+        );
         let lines = wrap(
             "县本级行政执法主体与乡镇综合行政执法队伍联合执法检查次数",
             LABEL_WIDTH,
@@ -441,7 +475,9 @@ mod tests {
     #[test]
     fn numbers_and_closing_punctuation_are_not_split() {
         let lines = wrap("2024年刑事辩护（全覆盖）", LABEL_WIDTH, FONT, 2);
-        assert_eq!(lines, ["2024年刑事辩护", "（全覆盖）"]);
+        assert_eq!(lines, ["2024年刑事辩", "护（全覆盖）"]);
+        let lines = wrap("辩护全覆盖试点（刑事案件）", LABEL_WIDTH, FONT, 2);
+        assert_eq!(lines, ["辩护全覆盖试点", "（刑事案件）"]);
         let lines = wrap("受理咨询12348热线", 8.0 * FONT, FONT, 2);
         assert!(lines.iter().any(|l| l.contains("12348")), "{lines:?}");
     }
