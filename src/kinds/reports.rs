@@ -440,10 +440,14 @@ fn parse_chart(source: &YamlSource, raw: RawChart, errors: &mut Vec<Diagnostic>)
                 "split it into two charts, or keep the largest entries",
             )
         };
-        errors.push(source.diagnostic_at(
-            Diagnostic::error("bad-chart", source.file, message).with_help(help),
-            &raw.title.referenced,
-        ));
+        errors.push(
+            source
+                .diagnostic_at(
+                    Diagnostic::error("bad-chart", source.file, message).with_help(help),
+                    &raw.title.referenced,
+                )
+                .underline(raw.title.value.chars().count()),
+        );
         return None;
     }
     let mut bars = Vec::with_capacity(count);
@@ -534,7 +538,8 @@ fn check_figures(yaml: &YamlSource, stats: &[Stat]) -> Vec<Diagnostic> {
                     )
                     .with_help("give each figure in `stats` its own label"),
                     &stat.label.referenced,
-                ),
+                )
+                .underline(stat.label.value.chars().count()),
             ),
         }
     }
@@ -601,10 +606,13 @@ fn resolve<'a>(
             },
         ),
     };
-    found.push(yaml.diagnostic_at(
-        Diagnostic::error("unknown-label", yaml.file, message).with_help(help),
-        &label.referenced,
-    ));
+    found.push(
+        yaml.diagnostic_at(
+            Diagnostic::error("unknown-label", yaml.file, message).with_help(help),
+            &label.referenced,
+        )
+        .underline(label.value.chars().count()),
+    );
     None
 }
 
