@@ -396,3 +396,23 @@ fn report_links_work_under_a_base_path() {
             .contains("<id>https://www.example.gov.cn/sfj/reports/2024-annual/</id>")
     );
 }
+
+#[test]
+fn a_report_signed_after_it_was_published_warns() {
+    let site = Site::copy_of("fixtures/reports");
+    let text = std::fs::read_to_string(site.root().join(REPORT)).unwrap();
+    site.write(
+        REPORT,
+        &text.replace("signed: 2024-12-31", "signed: 2025-12-31"),
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(
+            "warning[report-dates]: the report is signed on 2025-12-31 but published on 2025-02-19"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("--> {REPORT}:7:9")));
+}

@@ -23,6 +23,7 @@ use crate::render::views::{self, ListItem};
 use crate::svg::chart::{self, Bar, BarChart, MAX_BARS, group_digits};
 use crate::yaml::YamlSource;
 
+/// The `reports` kind: registered in [`super::lookup`] under the name editors write.
 pub struct Reports;
 
 /// The front-matter keys a report takes besides the shared ones.
@@ -76,6 +77,7 @@ impl Kind for Reports {
             }
             if let Some(report) = page.kind_data::<Report>() {
                 found.extend(check_report(page, report));
+                found.extend(check_dates(page, report));
             }
         }
         found
@@ -153,6 +155,7 @@ pub struct Report {
     index_number: Option<Spanned<String>>,
     category: Option<String>,
     signed: Option<Timestamp>,
+    signed_at: Option<Location>,
     stats: Vec<Stat>,
     charts: Vec<Chart>,
 }
@@ -218,8 +221,13 @@ struct Figure {
 }
 
 impl Figure {
+    /// Reads `656`, `55.6` or `1,234,567`; full-width digits typed with a Chinese input method
+    /// (`６５６`) are read as their ASCII twins.
     fn parse(written: &str) -> Option<Figure> {
-        let text: String = written.trim().chars().filter(|&c| c != ',').collect();
+        let text: String = to_half_width(written)
+            .chars()
+            .filter(|&c| c != ',')
+            .collect();
         let unsigned = text.strip_prefix('-').unwrap_or(&text);
         let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -327,6 +335,7 @@ fn parse_report(source: &YamlSource) -> Result<Report, Vec<Diagnostic>> {
         index_number: raw.index_number.filter(|d| !d.value.trim().is_empty()),
         category: non_empty(raw.category),
         signed,
+        signed_at: raw.signed.map(|s| s.referenced),
         stats,
         charts,
     })
@@ -518,6 +527,30 @@ fn check_report(page: &Page, report: &Report) -> Vec<Diagnostic> {
     }
     found.extend(check_figures(&yaml, &report.stats));
     found
+}
+
+/// A document is signed (成文日期) before it is published (发布日期), not after.
+fn check_dates(page: &Page, report: &Report) -> Option<Diagnostic> {
+    let (signed, published) = (report.signed?, page.meta.date?);
+    if signed <= published {
+        return None;
+    }
+    let yaml = page.yaml();
+    Some(
+        yaml.diagnostic_at(
+            Diagnostic::warning(
+                "report-dates",
+                &page.file,
+                format!(
+                    "the report is signed on {} but published on {}, before it was signed",
+                    dates::ymd(signed),
+                    dates::ymd(published)
+                ),
+            )
+            .with_help("check `signed` (成文日期) and `date` (发布日期); one of them is mistyped"),
+            report.signed_at.as_ref().unwrap_or(&Location::UNKNOWN),
+        ),
+    )
 }
 
 /// Labels are unique; `sum_of` and `ratio` name other figures and agree with them.
@@ -1012,6 +1045,7 @@ mod tests {
         assert!(f.rounds_to(628.0 / 656.0 * 100.0));
         assert_eq!(Figure::parse("1,234,567").unwrap().shown(), "1,234,567");
         assert_eq!(Figure::parse("-3").unwrap().value, -3.0);
+        assert_eq!(Figure::parse("６５６").unwrap().text, "656");
         for bad in ["98%", "", "1.", ".5", "1e3", "NaN", "五"] {
             assert!(Figure::parse(bad).is_none(), "{bad}");
         }
