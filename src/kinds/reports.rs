@@ -148,7 +148,7 @@ impl Kind for Reports {
 }
 
 /// A report's own front matter, checked.
-pub struct Report {
+struct Report {
     publisher: Option<String>,
     source: Option<String>,
     doc_number: Option<Spanned<String>>,
