@@ -4,6 +4,7 @@
 //! this trait and the registry below.
 
 mod pages;
+mod reports;
 mod route;
 
 use std::any::Any;
@@ -119,15 +120,17 @@ impl KindOutput {
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
 /// pages, with a warning saying so.
-const PLANNED: &[&str] = &["guides", "directory", "reports"];
+const PLANNED: &[&str] = &["guides", "directory"];
 
 static PAGES: pages::Pages = pages::Pages;
+static REPORTS: reports::Reports = reports::Reports;
 static ROUTE: route::Route = route::Route;
 
 /// The kind named `name`, or `None` if no kind has that name.
 pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
+        "reports" => Some(&REPORTS),
         "route" => Some(&ROUTE),
         _ => None,
     }
@@ -140,7 +143,7 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages", "route"];
+    let mut names = vec!["pages", "reports", "route"];
     names.extend_from_slice(PLANNED);
     names
 }

@@ -1,6 +1,7 @@
 //! Pictures drawn at build time as inline SVG: no tiles, no scripts, no requests to other hosts.
 //! Colours come from the theme's CSS classes, so high-contrast mode applies to them too.
 
+pub mod chart;
 pub mod map;
 pub mod qr;
 
