@@ -52,6 +52,11 @@ pub fn atom(config: &Config, title: &str, path: &str, pages: &[&Page]) -> String
         .iter()
         .filter_map(|p| p.meta.updated.max(p.meta.date))
         .max();
+    // The page the feed follows: the folder it sits in (`reports/atom.xml` → `/reports/`).
+    let alternate = match path.rsplit_once('/') {
+        Some((folder, _)) => format!("{}{folder}/", config.base_url),
+        None => config.base_url.clone(),
+    };
     let mut xml = String::with_capacity(1024 + pages.len() * 512);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
     xml.push_str(&escape(&config.language));
@@ -61,7 +66,7 @@ pub fn atom(config: &Config, title: &str, path: &str, pages: &[&Page]) -> String
         escape(title),
         escape(&format!("{}{path}", config.base_url)),
         escape(&config.base_url),
-        escape(&config.base_url),
+        escape(&alternate),
         updated
             .map(dates::rfc3339)
             .unwrap_or_else(|| "1970-01-01T08:00:00+08:00".into()),

@@ -30,7 +30,7 @@ pub fn merge_text(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
     out
 }
 
-/// Drops a soft line break between two CJK characters instead of rendering it as a space.
+/// Drops a soft line break next to a CJK character instead of rendering it as a space.
 pub fn join_soft_breaks(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
     let mut keep = vec![true; events.len()];
     for (i, (event, _)) in events.iter().enumerate() {
@@ -44,7 +44,13 @@ pub fn join_soft_breaks(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
         let after = events[i + 1..]
             .iter()
             .find_map(|(e, _)| edge_char(e, false));
-        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+        // Between two Chinese characters, or Chinese and a digit or Latin word ("其中\n2人"),
+        // the break is only where the editor's line ended: Chinese puts no space there.
+        let joins = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+        if (before.is_some_and(is_cjk) || after.is_some_and(is_cjk))
+            && joins(before)
+            && joins(after)
+        {
             keep[i] = false;
         }
     }
@@ -120,6 +126,12 @@ mod tests {
     fn soft_break_between_chinese_characters_disappears() {
         let events = join_soft_breaks(merge_text(parse("依法治县\n工作要点")));
         assert_eq!(html_of(events), "<p>依法治县工作要点</p>\n");
+    }
+
+    #[test]
+    fn soft_break_between_chinese_and_a_digit_disappears() {
+        let events = join_soft_breaks(merge_text(parse("其中\n2人获奖，共\n36件")));
+        assert_eq!(html_of(events), "<p>其中2人获奖，共36件</p>\n");
     }
 
     #[test]
