@@ -142,6 +142,23 @@ mod tests {
     }
 
     #[test]
+    fn the_built_in_stylesheets_have_balanced_braces() {
+        for (path, bytes) in DEFAULT_THEME.iter().filter(|(p, _)| p.ends_with(".css")) {
+            let css = String::from_utf8_lossy(bytes);
+            let mut depth = 0i32;
+            for c in css.chars() {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                assert!(depth >= 0, "{path}: a `}}` closes nothing");
+            }
+            assert_eq!(depth, 0, "{path}: a block is never closed");
+        }
+    }
+
+    #[test]
     fn the_default_theme_is_embedded() {
         assert!(
             DEFAULT_THEME
