@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pufa::diagnostics::Severity;
+use pufa::scaffold::Scaffold;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +57,14 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new file of KIND at PATH, with every field explained (never overwrites).
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        path: PathBuf,
+    },
+    /// Write a working starter site into DIR.
+    Init { dir: PathBuf },
     /// Check everything `build` checks (links, ids, images, data, templates) without writing.
     Check {
         /// The site folder (holding content/ and optionally themes/).
@@ -65,6 +74,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Page,
+    Report,
+    Guide,
+    Stop,
+    Directory,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,6 +121,35 @@ fn main() -> ExitCode {
             port,
             drafts,
         }),
+        Command::New { kind, path } => {
+            let scaffold = match kind {
+                NewKind::Page => Scaffold::Page,
+                NewKind::Report => Scaffold::Report,
+                NewKind::Guide => Scaffold::Guide,
+                NewKind::Stop => Scaffold::Stop,
+                NewKind::Directory => Scaffold::Directory,
+            };
+            match pufa::scaffold::new_file(scaffold, &path, &pufa::scaffold::today()) {
+                Ok(()) => {
+                    println!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir } => match pufa::scaffold::init_site(&dir, &pufa::scaffold::today()) {
+            Ok(files) => {
+                println!("wrote {} files; build with: pufa build --root {}", files.len(), dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Check { root, format } => {
             let options = pufa::BuildOptions {
                 root,

@@ -1,0 +1,163 @@
+//! `pufa new` and `pufa init`: files with every front-matter field of a kind, explained in
+//! Chinese comments, dated today, so editors start from something that builds.
+
+use std::path::{Path, PathBuf};
+
+/// What `pufa new` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scaffold {
+    Page,
+    Report,
+    Guide,
+    Stop,
+    Directory,
+}
+
+impl Scaffold {
+    fn template(self) -> &'static str {
+        match self {
+            Scaffold::Page => include_str!("scaffold/page.md"),
+            Scaffold::Report => include_str!("scaffold/report.md"),
+            Scaffold::Guide => include_str!("scaffold/guide.md"),
+            Scaffold::Stop => include_str!("scaffold/stop.md"),
+            Scaffold::Directory => include_str!("scaffold/directory.yaml"),
+        }
+    }
+
+    /// The file extension the scaffold needs.
+    pub fn extension(self) -> &'static str {
+        if self == Scaffold::Directory { "yaml" } else { "md" }
+    }
+}
+
+/// Today in China, as front matter writes dates.
+pub fn today() -> String {
+    crate::dates::ymd(jiff::Timestamp::now())
+}
+
+fn fill(scaffold: Scaffold, date: &str, region: &str) -> String {
+    scaffold.template().replace("{{DATE}}", date).replace("{{REGION}}", region)
+}
+
+/// Writes a new file of `scaffold` at `path`. Never overwrites.
+pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<(), String> {
+    let wanted = scaffold.extension();
+    if path.extension().and_then(|e| e.to_str()) != Some(wanted) {
+        return Err(format!("{} must end in .{wanted}", path.display()));
+    }
+    if path.exists() {
+        return Err(format!("{} already exists; pufa new never overwrites a file", path.display()));
+    }
+    let region = site_region(path).unwrap_or_else(|| "城关镇".to_string());
+    write_new(path, &fill(scaffold, date, &region))
+}
+
+/// The first region of the site the new file goes into, so a directory scaffold builds.
+fn site_region(path: &Path) -> Option<String> {
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let root = absolute.ancestors().find(|a| a.join("content/site.yaml").is_file())?;
+    let config = crate::config::Config::load(root, None).ok()?;
+    config.regions.into_iter().next()
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    let mut file = options.open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+const SITE_YAML: &str = r#"# 网站名称（必填）
+title: 我的普法网站
+# 网站发布地址（必填），可以带路径，如 https://www.county.gov.cn/sfj/
+base_url: https://example.gov.cn/
+description: 司法局法治宣传教育网站。
+language: zh-CN
+theme: default
+# 主办单位：显示在页脚和报告的公开要素中
+publisher: 某县司法局
+hotline: "12348"
+# 本县的乡镇：名录中的 region 必须是其中之一
+regions: [城关镇, 新城镇]
+# 导航栏
+menu:
+  - { title: 法治线路, url: /route/ }
+  - { title: 办事指南, url: /guides/ }
+  - { title: 法律服务名录, url: /directory/ }
+  - { title: 公开报告, url: /reports/ }
+  - { title: 普法动态, url: /news/ }
+  - { title: 关于我们, url: /about/ }
+taxonomies: [tags]
+# 网站标识码、ICP 备案号、公安备案号、联系方式
+footer: { site_code: "", icp: "", police_record: "", contact: "" }
+# 是否允许在 Markdown 中直接写 HTML（默认不允许）
+markdown: { unsafe_html: false }
+images: { widths: [480, 960, 1440] }
+"#;
+
+fn section(title: &str, kind: &str, weight: u32, body: &str) -> String {
+    format!("---\ntitle: {title}\nkind: {kind}\nweight: {weight}\nsummary: {body}\n---\n{body}\n")
+}
+
+/// Writes a working starter site into `dir`: configuration and a page of each kind.
+pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
+    let content = dir.join("content");
+    if content.exists() {
+        return Err(format!("{} already exists; pufa init never overwrites a site", content.display()));
+    }
+    let second_stop = fill(Scaffold::Stop, date, "")
+        .replace("title: 新站点", "title: 第二站")
+        .replace("order: 1", "order: 2")
+        .replace("lat: 35.14, lon: 111.22", "lat: 35.15, lon: 111.23");
+    let guide = fill(Scaffold::Guide, date, "").replace("# where: [public-legal-service-center]", "where: [example-office]");
+    let files: Vec<(&str, String)> = vec![
+        ("site.yaml", SITE_YAML.to_string()),
+        ("_index.md", "---\ntitle: 首页\n---\n欢迎访问。需要法律帮助，请拨打公共法律服务热线 12348。\n".to_string()),
+        ("about.md", "---\ntitle: 关于我们\nweight: 1\n---\n## 主要职责\n\n在这里介绍本单位。\n".to_string()),
+        ("news/_index.md", "---\ntitle: 普法动态\nweight: 5\n---\n".to_string()),
+        ("news/first-news.md", fill(Scaffold::Page, date, "")),
+        ("route/_index.md", section("法治文化体验线路", "route", 1, "沿线站点介绍。")),
+        ("route/01-start.md", fill(Scaffold::Stop, date, "")),
+        ("route/02-next.md", second_stop),
+        ("guides/_index.md", section("办事指南", "guides", 2, "常用法律服务的办理指南。")),
+        ("guides/consultation.md", guide),
+        ("directory/_index.md", section("法律服务名录", "directory", 3, "司法所和法律服务人员名录。")),
+        ("directory/offices.yaml", fill(Scaffold::Directory, date, "城关镇")),
+        ("reports/_index.md", section("公开报告", "reports", 4, "依法公开的工作报告。")),
+        ("reports/first-report.md", fill(Scaffold::Report, date, "")),
+    ];
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let full = content.join(path);
+        write_new(&full, &text)?;
+        written.push(full);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaffolds_are_dated_and_filled() {
+        for scaffold in [Scaffold::Page, Scaffold::Report, Scaffold::Guide, Scaffold::Stop, Scaffold::Directory] {
+            let text = fill(scaffold, "2025-02-19", "城关镇");
+            assert!(!text.contains("{{"), "{scaffold:?} has an unfilled placeholder");
+        }
+        assert!(fill(Scaffold::Page, "2025-02-19", "").contains("date: 2025-02-19"));
+    }
+
+    #[test]
+    fn new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        new_file(Scaffold::Page, &path, "2025-02-19").unwrap();
+        let err = new_file(Scaffold::Page, &path, "2025-02-19").unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert!(new_file(Scaffold::Directory, &dir.path().join("b.md"), "2025-02-19").unwrap_err().contains(".yaml"));
+    }
+}
