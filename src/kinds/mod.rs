@@ -3,6 +3,7 @@
 //! extra files it writes. Each kind is one module implementing [`Kind`]; the core knows only
 //! this trait and the registry below.
 
+pub mod directory;
 mod pages;
 
 use std::any::Any;
@@ -112,14 +113,16 @@ impl KindOutput {
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
 /// pages, with a warning saying so.
-const PLANNED: &[&str] = &["route", "guides", "directory", "reports"];
+const PLANNED: &[&str] = &["route", "guides", "reports"];
 
 static PAGES: pages::Pages = pages::Pages;
+static DIRECTORY: directory::DirectoryKind = directory::DirectoryKind;
 
 /// The kind named `name`, or `None` if no kind has that name.
 pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
+        "directory" => Some(&DIRECTORY),
         _ => None,
     }
 }
@@ -131,7 +134,7 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages"];
+    let mut names = vec!["pages", "directory"];
     names.extend_from_slice(PLANNED);
     names
 }
