@@ -1,6 +1,6 @@
 /* Directory filter (筛选): narrows the entries of a directory page as the reader types, by
    name, role, place, region, whom an entry serves and its services (the row's data-search
-   text). Without JavaScript the box stays hidden and the region links do the job. */
+   text); `?q=` in the address pre-fills it. Without JavaScript the box stays hidden and the region links do the job. */
 (function () {
   var box = document.getElementById("directory-filter");
   if (!box) return;
@@ -31,6 +31,11 @@
     if (pending) window.clearTimeout(pending);
     pending = window.setTimeout(apply, rows.length > 2000 ? 150 : 0);
   });
+  /* ?q=水头 pre-fills the box, so a filtered list can be shared as a link. */
+  var query = /[?&]q=([^&#]*)/.exec(window.location.search);
+  if (query) {
+    try { input.value = decodeURIComponent(query[1].replace(/\+/g, " ")); } catch (e) { /* bad escape: ignore */ }
+  }
   box.hidden = false;
   if (input.value) apply();
 })();
