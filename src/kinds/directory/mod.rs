@@ -153,9 +153,65 @@ fn directory_pages(
         let region = link.name.as_str();
         outputs.push(page(
             paths.region(&slugs[region]),
-            format!("{}（{region}）", directory.title),
+            format!("{} · {region}", directory.title),
             Some(region),
         ));
     }
     outputs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::content::Section;
+
+    fn section(dir: &str, data: Option<KindData>) -> Section {
+        Section {
+            dir: dir.to_string(),
+            index: None,
+            kind: &DirectoryKind,
+            settings: Default::default(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            parent: None,
+            url: format!("/{dir}/"),
+            data,
+        }
+    }
+
+    fn library() -> Library {
+        let file = DataFile {
+            path: "名录/司法所.yaml".into(),
+            file: "content/名录/司法所.yaml".into(),
+            text: "title: 司法所\nentries:\n  - id: shuitou-sfs\n    name: 水头司法所\n".into(),
+        };
+        let loaded = DirectoryKind.load_section(&[file]).unwrap();
+        Library {
+            pages: Vec::new(),
+            sections: vec![section("news", None), section("ming-lu", loaded)],
+            by_path: HashMap::new(),
+            excluded: HashMap::new(),
+            assets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn find_entry_gives_the_entry_and_its_stable_anchor() {
+        let library = library();
+        let (entry, link) = find_entry(&library, "shuitou-sfs").unwrap();
+        assert_eq!(entry.name, "水头司法所");
+        assert_eq!(link.url, "/ming-lu/si-fa-suo/#shuitou-sfs");
+        assert_eq!(link.directory, "司法所");
+        assert!(find_entry(&library, "nowhere").is_none());
+    }
+
+    #[test]
+    fn only_yaml_files_are_claimed() {
+        assert!(DirectoryKind.claims_file("directory/offices.yaml"));
+        assert!(DirectoryKind.claims_file("directory/offices.yml"));
+        assert!(!DirectoryKind.claims_file("directory/map.png"));
+        assert!(!DirectoryKind.claims_file("directory/notes.txt"));
+    }
 }

@@ -285,7 +285,7 @@ fn entry_id(
             Diagnostic::error("bad-id", source.file, format!("`{}` cannot be an entry id", id.value))
                 .with_help("use lowercase letters, digits and dashes, e.g. `shuitou-sfs`; the id becomes the entry's web address (…/#shuitou-sfs)"),
             &id.referenced,
-        )),
+        ).underline(id.value.chars().count())),
         None => Err(source.diagnostic_at(
             Diagnostic::error("missing-key", source.file, "this entry has no `id`")
                 .with_help("add a line `id: …` with lowercase letters, digits and dashes, e.g. `id: shuitou-sfs`; guides refer to entries by it"),
@@ -316,12 +316,19 @@ fn entry_name(
 }
 
 fn entry_phone(source: &YamlSource, phone: &Spanned<PhoneText>) -> Result<Phone, Diagnostic> {
-    Phone::parse(&phone.value.0).map_err(|message| {
-        source.diagnostic_at(
-            Diagnostic::error("bad-phone", source.file, message)
-                .with_help("write a landline with its area code (\"0359-8561234\"), an 11-digit mobile (\"13800000001\") or a service number (\"12348\"), in quotes so YAML keeps a leading 0"),
-            &phone.referenced,
-        )
+    let written = &phone.value;
+    Phone::parse(&written.text).map_err(|message| {
+        let help = if written.unquoted_number {
+            "put the number in quotes, e.g. `phone: \"0359-8561234\"`: unquoted, YAML reads it as a number and drops a leading 0"
+        } else {
+            "write a landline with its area code (\"0359-8561234\"), an 11-digit mobile (\"13800000001\") or a service number (\"12348\")"
+        };
+        source
+            .diagnostic_at(
+                Diagnostic::error("bad-phone", source.file, message).with_help(help),
+                &phone.referenced,
+            )
+            .underline(phone.referenced.span().len() as usize)
     })
 }
 

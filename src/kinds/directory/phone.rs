@@ -138,9 +138,12 @@ fn is_service(digits: &str) -> bool {
 }
 
 /// What an editor wrote after `phone:`: text, or a bare number YAML read as an integer
-/// (`phone: 12348`).
+/// (`phone: 12348`; unquoted `03598561234` loses its leading 0 that way).
 #[derive(Debug, Clone)]
-pub struct PhoneText(pub String);
+pub struct PhoneText {
+    pub text: String,
+    pub unquoted_number: bool,
+}
 
 impl<'de> Deserialize<'de> for PhoneText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -151,13 +154,22 @@ impl<'de> Deserialize<'de> for PhoneText {
                 f.write_str("a telephone number such as \"0359-8561234\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<PhoneText, E> {
-                Ok(PhoneText(v.to_string()))
+                Ok(PhoneText {
+                    text: v.to_string(),
+                    unquoted_number: false,
+                })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<PhoneText, E> {
-                Ok(PhoneText(v.to_string()))
+                Ok(PhoneText {
+                    text: v.to_string(),
+                    unquoted_number: true,
+                })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<PhoneText, E> {
-                Ok(PhoneText(v.to_string()))
+                Ok(PhoneText {
+                    text: v.to_string(),
+                    unquoted_number: true,
+                })
             }
         }
         deserializer.deserialize_any(PhoneVisitor)

@@ -70,6 +70,7 @@ fn duplicate(
         )),
         &entry.id_at,
     )
+    .underline(entry.id.chars().count())
 }
 
 fn check_regions(regions: &[String], section: &DirectorySection, found: &mut Vec<Diagnostic>) {
@@ -92,15 +93,17 @@ fn check_regions(regions: &[String], section: &DirectorySection, found: &mut Vec
                 }
             };
             found.push(
-                directory.diagnostic_at(
-                    Diagnostic::error(
-                        "unknown-region",
-                        &directory.file,
-                        format!("`{}` is not one of the site's regions", entry.region),
+                directory
+                    .diagnostic_at(
+                        Diagnostic::error(
+                            "unknown-region",
+                            &directory.file,
+                            format!("`{}` is not one of the site's regions", entry.region),
+                        )
+                        .with_help(help),
+                        &entry.region_at,
                     )
-                    .with_help(help),
-                    &entry.region_at,
-                ),
+                    .underline(entry.region.chars().count()),
             );
         }
     }
