@@ -438,6 +438,16 @@ mod tests {
     }
 
     #[test]
+    fn the_contracts_example_loads() {
+        let text = "title: 村（居）法律顾问名录\nsummary: …\nentries:\n  - id: shuitou-sfs          # unique across all directories; referenced by guides\n    name: 水头司法所\n    role: 司法所\n    region: 水头镇            # must be one of site.yaml `regions`\n    place: 水头村             # village, school or organisation (optional)\n    serves: [水头村, 小晁村]   # optional: the villages or schools this person serves\n    address: …\n    phone: \"0359-0000000\"\n    hours: 周一至周五 8:00–12:00, 14:30–18:00\n    location: { lat: 35.0, lon: 111.0 }\n    services: [人民调解, 法律咨询]\n    public_phone: true       # false: the phone is kept out of every output\n";
+        let section = load(&[data("counsels.yaml", text)]).unwrap();
+        let (_, entry) = section.entry("shuitou-sfs").unwrap();
+        assert_eq!(entry.serves, ["水头村", "小晁村"]);
+        assert_eq!(entry.hours, "周一至周五 8:00–12:00, 14:30–18:00");
+        assert_eq!(entry.phone.as_ref().unwrap().display, "0359-0000000");
+    }
+
+    #[test]
     fn ids_are_url_safe() {
         assert!(is_valid_id("shuitou-sfs"));
         assert!(is_valid_id("2024_a"));

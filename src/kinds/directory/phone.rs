@@ -121,7 +121,6 @@ fn landline(compact: &str, digits: &str) -> Option<Phone> {
     };
     let ok = area.len() == area_len
         && (7..=8).contains(&local.len())
-        && !local.starts_with('0')
         && local.bytes().all(|b| b.is_ascii_digit());
     ok.then(|| Phone {
         kind: PhoneKind::Landline,
