@@ -75,6 +75,9 @@ pub struct DirectoryCard {
     pub summary: String,
     pub url: String,
     pub count: usize,
+    /// Whether any entry has an address, hours or a location: people directories often have
+    /// none, and an empty column only pushes the rest off a narrow screen.
+    pub has_address: bool,
     pub downloads: Vec<Download>,
 }
 
@@ -93,6 +96,10 @@ impl DirectoryCard {
             summary: directory.summary.clone(),
             url: site_url(&config.base_path, &paths.page),
             count: directory.entries.len(),
+            has_address: directory
+                .entries
+                .iter()
+                .any(|e| !e.address.is_empty() || !e.hours.is_empty() || e.location.is_some()),
             downloads: vec![
                 Download {
                     label: "表格",
