@@ -21,6 +21,7 @@ use pages::{DirectoryCard, DirectoryPaths};
 pub use model::{Directory, DirectoryEntry, DirectorySection, GeoPoint};
 pub use phone::ShownPhone;
 
+/// The kind registered as `directory`; stateless, its data lives on each section.
 pub struct DirectoryKind;
 
 /// Where an entry is published.

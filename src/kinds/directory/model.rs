@@ -134,6 +134,7 @@ pub struct DirectorySection {
 }
 
 impl DirectorySection {
+    /// The entry with `id` and its directory, by hash lookup (guides resolve many ids).
     pub fn entry(&self, id: &str) -> Option<(&Directory, &DirectoryEntry)> {
         let &(d, e) = self.by_id.get(id)?;
         let directory = &self.directories[d];

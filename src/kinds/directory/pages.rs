@@ -25,6 +25,7 @@ pub struct DirectoryPaths {
 }
 
 impl DirectoryPaths {
+    /// Paths of `directory` in the section at `section_url` (`/directory/`).
     pub fn new(section_url: &str, directory: &Directory) -> Self {
         DirectoryPaths {
             page: format!("{section_url}{}/", directory.slug),
@@ -81,6 +82,7 @@ pub struct DirectoryCard {
     pub downloads: Vec<Download>,
 }
 
+/// One download link: what it is for readers (表格) and for programs (CSV).
 #[derive(Serialize)]
 pub struct Download {
     pub label: &'static str,
@@ -89,6 +91,7 @@ pub struct Download {
 }
 
 impl DirectoryCard {
+    /// The card with links under the site's base path.
     pub fn new(directory: &Directory, paths: &DirectoryPaths, config: &Config) -> Self {
         let link = |ext: &str| site_url(&config.base_path, &paths.download(ext));
         DirectoryCard {
@@ -165,6 +168,7 @@ pub struct MapLinks {
 }
 
 impl EntryView {
+    /// The row of `entry`, its phone shown as the site allows.
     pub fn new(entry: &DirectoryEntry, config: &Config) -> Self {
         let mut search = vec![
             entry.name.as_str(),
