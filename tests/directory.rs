@@ -321,6 +321,10 @@ fn mask_mobile_masks_mobiles_in_every_output() {
         "a masked number is not a link"
     );
     assert!(
+        !html.contains("地址与办公时间"),
+        "no empty address column for people"
+    );
+    assert!(
         site.read("directory/offices/index.html")
             .contains("tel:0359-8500004"),
         "landlines stay"
