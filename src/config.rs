@@ -31,6 +31,8 @@ struct RawConfig {
     markdown: MarkdownOptions,
     #[serde(default)]
     images: ImageOptions,
+    #[serde(default)]
+    directory: DirectoryOptions,
 }
 
 /// One entry of the main navigation.
@@ -81,6 +83,16 @@ impl Default for ImageOptions {
     }
 }
 
+/// Site-wide choices for `kind: directory` sections.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryOptions {
+    /// Show mobile numbers as `138****0001` in every output, for sites that may not publish
+    /// volunteers' full numbers.
+    #[serde(default)]
+    pub mask_mobile: bool,
+}
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -100,6 +112,7 @@ pub struct Config {
     pub footer: Footer,
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
+    pub directory: DirectoryOptions,
 }
 
 impl Config {
@@ -225,6 +238,7 @@ impl RawConfig {
             footer: self.footer,
             markdown: self.markdown,
             images: self.images,
+            directory: self.directory,
         })
     }
 }

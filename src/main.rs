@@ -142,7 +142,11 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match pufa::scaffold::init_site(&dir, &pufa::scaffold::today()) {
             Ok(files) => {
-                println!("wrote {} files; build with: pufa build --root {}", files.len(), dir.display());
+                println!(
+                    "wrote {} files; build with: pufa build --root {}",
+                    files.len(),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

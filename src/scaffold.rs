@@ -26,7 +26,11 @@ impl Scaffold {
 
     /// The file extension the scaffold needs.
     pub fn extension(self) -> &'static str {
-        if self == Scaffold::Directory { "yaml" } else { "md" }
+        if self == Scaffold::Directory {
+            "yaml"
+        } else {
+            "md"
+        }
     }
 }
 
@@ -36,7 +40,10 @@ pub fn today() -> String {
 }
 
 fn fill(scaffold: Scaffold, date: &str, region: &str) -> String {
-    scaffold.template().replace("{{DATE}}", date).replace("{{REGION}}", region)
+    scaffold
+        .template()
+        .replace("{{DATE}}", date)
+        .replace("{{REGION}}", region)
 }
 
 /// Writes a new file of `scaffold` at `path`. Never overwrites.
@@ -46,7 +53,10 @@ pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<(), Strin
         return Err(format!("{} must end in .{wanted}", path.display()));
     }
     if path.exists() {
-        return Err(format!("{} already exists; pufa new never overwrites a file", path.display()));
+        return Err(format!(
+            "{} already exists; pufa new never overwrites a file",
+            path.display()
+        ));
     }
     let region = site_region(path).unwrap_or_else(|| "城关镇".to_string());
     write_new(path, &fill(scaffold, date, &region))
@@ -55,7 +65,9 @@ pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<(), Strin
 /// The first region of the site the new file goes into, so a directory scaffold builds.
 fn site_region(path: &Path) -> Option<String> {
     let absolute = std::env::current_dir().ok()?.join(path);
-    let root = absolute.ancestors().find(|a| a.join("content/site.yaml").is_file())?;
+    let root = absolute
+        .ancestors()
+        .find(|a| a.join("content/site.yaml").is_file())?;
     let config = crate::config::Config::load(root, None).ok()?;
     config.regions.into_iter().next()
 }
@@ -66,8 +78,11 @@ fn write_new(path: &Path, text: &str) -> Result<(), String> {
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
-    let mut file = options.open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 const SITE_YAML: &str = r#"# 网站名称（必填）
@@ -106,27 +121,58 @@ fn section(title: &str, kind: &str, weight: u32, body: &str) -> String {
 pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
     let content = dir.join("content");
     if content.exists() {
-        return Err(format!("{} already exists; pufa init never overwrites a site", content.display()));
+        return Err(format!(
+            "{} already exists; pufa init never overwrites a site",
+            content.display()
+        ));
     }
     let second_stop = fill(Scaffold::Stop, date, "")
         .replace("title: 新站点", "title: 第二站")
         .replace("order: 1", "order: 2")
         .replace("lat: 35.14, lon: 111.22", "lat: 35.15, lon: 111.23");
-    let guide = fill(Scaffold::Guide, date, "").replace("# where: [public-legal-service-center]", "where: [example-office]");
+    let guide = fill(Scaffold::Guide, date, "").replace(
+        "# where: [public-legal-service-center]",
+        "where: [example-office]",
+    );
     let files: Vec<(&str, String)> = vec![
         ("site.yaml", SITE_YAML.to_string()),
-        ("_index.md", "---\ntitle: 首页\n---\n欢迎访问。需要法律帮助，请拨打公共法律服务热线 12348。\n".to_string()),
-        ("about.md", "---\ntitle: 关于我们\nweight: 1\n---\n## 主要职责\n\n在这里介绍本单位。\n".to_string()),
-        ("news/_index.md", "---\ntitle: 普法动态\nweight: 5\n---\n".to_string()),
+        (
+            "_index.md",
+            "---\ntitle: 首页\n---\n欢迎访问。需要法律帮助，请拨打公共法律服务热线 12348。\n"
+                .to_string(),
+        ),
+        (
+            "about.md",
+            "---\ntitle: 关于我们\nweight: 1\n---\n## 主要职责\n\n在这里介绍本单位。\n".to_string(),
+        ),
+        (
+            "news/_index.md",
+            "---\ntitle: 普法动态\nweight: 5\n---\n".to_string(),
+        ),
         ("news/first-news.md", fill(Scaffold::Page, date, "")),
-        ("route/_index.md", section("法治文化体验线路", "route", 1, "沿线站点介绍。")),
+        (
+            "route/_index.md",
+            section("法治文化体验线路", "route", 1, "沿线站点介绍。"),
+        ),
         ("route/01-start.md", fill(Scaffold::Stop, date, "")),
         ("route/02-next.md", second_stop),
-        ("guides/_index.md", section("办事指南", "guides", 2, "常用法律服务的办理指南。")),
+        (
+            "guides/_index.md",
+            section("办事指南", "guides", 2, "常用法律服务的办理指南。"),
+        ),
         ("guides/consultation.md", guide),
-        ("directory/_index.md", section("法律服务名录", "directory", 3, "司法所和法律服务人员名录。")),
-        ("directory/offices.yaml", fill(Scaffold::Directory, date, "城关镇")),
-        ("reports/_index.md", section("公开报告", "reports", 4, "依法公开的工作报告。")),
+        (
+            "directory/_index.md",
+            section("法律服务名录", "directory", 3, "司法所和法律服务人员名录。"),
+        ),
+        (
+            "directory/offices.yaml",
+            fill(Scaffold::Directory, date, "城关镇"),
+        ),
+        (
+            "reports/_index.md",
+            section("公开报告", "reports", 4, "依法公开的工作报告。"),
+        ),
         ("reports/first-report.md", fill(Scaffold::Report, date, "")),
     ];
     let mut written = Vec::new();
@@ -144,9 +190,18 @@ mod tests {
 
     #[test]
     fn scaffolds_are_dated_and_filled() {
-        for scaffold in [Scaffold::Page, Scaffold::Report, Scaffold::Guide, Scaffold::Stop, Scaffold::Directory] {
+        for scaffold in [
+            Scaffold::Page,
+            Scaffold::Report,
+            Scaffold::Guide,
+            Scaffold::Stop,
+            Scaffold::Directory,
+        ] {
             let text = fill(scaffold, "2025-02-19", "城关镇");
-            assert!(!text.contains("{{"), "{scaffold:?} has an unfilled placeholder");
+            assert!(
+                !text.contains("{{"),
+                "{scaffold:?} has an unfilled placeholder"
+            );
         }
         assert!(fill(Scaffold::Page, "2025-02-19", "").contains("date: 2025-02-19"));
     }
@@ -158,6 +213,10 @@ mod tests {
         new_file(Scaffold::Page, &path, "2025-02-19").unwrap();
         let err = new_file(Scaffold::Page, &path, "2025-02-19").unwrap_err();
         assert!(err.contains("already exists"), "{err}");
-        assert!(new_file(Scaffold::Directory, &dir.path().join("b.md"), "2025-02-19").unwrap_err().contains(".yaml"));
+        assert!(
+            new_file(Scaffold::Directory, &dir.path().join("b.md"), "2025-02-19")
+                .unwrap_err()
+                .contains(".yaml")
+        );
     }
 }

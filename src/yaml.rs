@@ -56,6 +56,12 @@ fn options() -> serde_saphyr::Options {
     // `draft: no` must not silently mean false.
     options.strict_booleans = true;
     options.with_snippet = false;
+    // The default budget (250,000 nodes) suits configuration files; a directory of 10,000
+    // entries is about 330,000 nodes. Aliases and nesting keep their default caps.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 5_000_000;
+    budget.max_events = 20_000_000;
+    options.budget = Some(budget);
     options
 }
 

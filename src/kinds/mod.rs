@@ -3,6 +3,7 @@
 //! extra files it writes. Each kind is one module implementing [`Kind`]; the core knows only
 //! this trait and the registry below.
 
+pub mod directory;
 mod pages;
 mod reports;
 mod route;
@@ -120,9 +121,10 @@ impl KindOutput {
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
 /// pages, with a warning saying so.
-const PLANNED: &[&str] = &["guides", "directory"];
+const PLANNED: &[&str] = &["guides"];
 
 static PAGES: pages::Pages = pages::Pages;
+static DIRECTORY: directory::DirectoryKind = directory::DirectoryKind;
 static REPORTS: reports::Reports = reports::Reports;
 static ROUTE: route::Route = route::Route;
 
@@ -130,6 +132,7 @@ static ROUTE: route::Route = route::Route;
 pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
+        "directory" => Some(&DIRECTORY),
         "reports" => Some(&REPORTS),
         "route" => Some(&ROUTE),
         _ => None,
@@ -143,7 +146,7 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages", "reports", "route"];
+    let mut names = vec!["pages", "directory", "reports", "route"];
     names.extend_from_slice(PLANNED);
     names
 }
