@@ -185,8 +185,10 @@ impl LiveSite {
             return Change::Everything;
         };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let known =
-            site.library.by_path.contains_key(&relative) || site.library.assets.contains(&relative);
+        let library = &site.library;
+        let known = library.by_path.contains_key(&relative)
+            || library.assets.contains(&relative)
+            || library.data_files.contains(&relative);
         if !path.exists() && !known {
             return Change::Nothing;
         }

@@ -263,3 +263,20 @@ fn a_busy_port_gets_a_clear_message() {
         "{stderr}"
     );
 }
+
+#[test]
+fn deleting_a_data_file_removes_its_pages() {
+    let site = Site::copy_of("fixtures/directory");
+    let server = start(&site);
+    assert_eq!(get(server.port, "/directory/people/").0, 200);
+    std::fs::remove_file(site.root().join("content/directory/people.yaml")).unwrap();
+    wait_for("the directory page to go", || {
+        get(server.port, "/directory/people/").0 == 404
+    });
+    assert_eq!(
+        last_rebuild(server.port)["full"],
+        true,
+        "a data file's removal rebuilds everything"
+    );
+    assert_eq!(get(server.port, "/directory/offices/").0, 200);
+}

@@ -53,7 +53,7 @@ pub fn load(
         }
     }
     let mut sections = find_sections(&mut pages, diagnostics);
-    let assets = load_section_data(content, files.assets, &mut sections, diagnostics);
+    let (assets, data_files) = load_section_data(content, files.assets, &mut sections, diagnostics);
     check_front_matter(&mut pages, &sections, config);
     assign_urls(&mut pages, &mut sections);
     sort_section_pages(&pages, &mut sections);
@@ -68,6 +68,7 @@ pub fn load(
         by_path,
         excluded,
         assets,
+        data_files,
     }
 }
 
@@ -229,13 +230,13 @@ fn section_kind(index: &Page, diagnostics: &mut Vec<Diagnostic>) -> &'static dyn
 }
 
 /// Lets each section's kind claim data files directly in its folder (a directory's `.yaml`)
-/// and load them; returns the assets left to copy.
+/// and load them; returns the assets left to copy and the data files claimed.
 fn load_section_data(
     content: &Path,
     assets: Vec<String>,
     sections: &mut [Section],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let mut claimed: Vec<Vec<String>> = vec![Vec::new(); sections.len()];
     let position: HashMap<&str, usize> = sections
         .iter()
@@ -250,6 +251,7 @@ fn load_section_data(
             _ => unclaimed.push(asset),
         }
     }
+    let data_files: Vec<String> = claimed.iter().flatten().cloned().collect();
     for (section, paths) in sections.iter_mut().zip(claimed) {
         if paths.is_empty() {
             continue;
@@ -272,7 +274,7 @@ fn load_section_data(
             Err(errors) => diagnostics.extend(errors),
         }
     }
-    unclaimed
+    (unclaimed, data_files)
 }
 
 /// Rejects unknown keys (now that each page's kind is known) and lets the kind parse its own.

@@ -145,6 +145,8 @@ pub struct Library {
     pub excluded: HashMap<String, &'static str>,
     /// Content paths of files to copy (or that a kind claims), sorted.
     pub assets: Vec<String>,
+    /// Content paths of the data files kinds claimed (a directory's `.yaml`), sorted.
+    pub data_files: Vec<String>,
 }
 
 impl Library {
