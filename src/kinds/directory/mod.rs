@@ -195,6 +195,7 @@ mod tests {
             by_path: HashMap::new(),
             excluded: HashMap::new(),
             assets: Vec::new(),
+            data_files: Vec::new(),
         }
     }
 
