@@ -25,6 +25,8 @@ pub struct Staging {
     target: Option<PathBuf>,
     /// Only these output paths are rendered and written, when set (incremental rebuilds).
     only: Option<HashSet<String>>,
+    /// Searchable pages (output path, HTML) kept for the search index, when building one.
+    searchable: Option<Mutex<Vec<(String, String)>>>,
     written: Mutex<HashSet<String>>,
 }
 
@@ -47,6 +49,7 @@ impl Staging {
             dir: Some(dir),
             target: Some(target.to_path_buf()),
             only: None,
+            searchable: Some(Mutex::new(Vec::new())),
             written: Mutex::new(HashSet::new()),
         })
     }
@@ -57,6 +60,7 @@ impl Staging {
             dir: None,
             target: None,
             only: None,
+            searchable: None,
             written: Mutex::new(HashSet::new()),
         }
     }
@@ -68,8 +72,35 @@ impl Staging {
             dir: Some(out.to_path_buf()),
             target: None,
             only: Some(only),
+            searchable: None,
             written: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Whether this build writes a search index (full builds do; checks and incremental
+    /// updates do not).
+    pub fn indexes_search(&self) -> bool {
+        self.searchable.is_some()
+    }
+
+    /// Keeps a rendered page for the search index if it marks a searchable part.
+    pub fn capture_searchable(&self, path: &str, html: &str) {
+        if let Some(pages) = &self.searchable
+            && html.contains("data-pagefind-body")
+        {
+            let indexed = &html[..floor_boundary(html, SEARCH_LIMIT)];
+            pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path.to_string(), indexed.to_string()));
+        }
+    }
+
+    /// The searchable pages captured so far (emptied).
+    pub fn take_searchable(&self) -> Vec<(String, String)> {
+        self.searchable.as_ref().map_or_else(Vec::new, |pages| {
+            std::mem::take(&mut *pages.lock().unwrap_or_else(|e| e.into_inner()))
+        })
     }
 
     /// Whether this output path is to be rendered and written at all.
@@ -194,6 +225,20 @@ impl Staging {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
         self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// How much of one page the search index reads: beyond this a page is indexed by its start
+/// (a 10 MB page would otherwise dominate the build).
+const SEARCH_LIMIT: usize = 512 * 1024;
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// `public` → `.public.pufa-<what>` in the same folder (same file system, so renames are atomic).

@@ -12,6 +12,7 @@ use crate::site::Site;
 
 /// Files written by every build.
 pub const FIXED_FILES: &[&str] = &[
+    "search/index.html",
     "sitemap.xml",
     "robots.txt",
     "atom.xml",

@@ -22,7 +22,7 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    let steps: [WriteStep; 9] = [
+    let steps: [WriteStep; 10] = [
         write_kind_outputs,
         write_pages,
         write_sections,
@@ -32,6 +32,8 @@ pub fn write_site(
         crate::feeds::write_feeds,
         copy_assets,
         write_statics,
+        // Last: it indexes the pages the steps above rendered.
+        crate::search::write_index,
     ];
     let mut pages = 0;
     for step in steps {
@@ -70,6 +72,8 @@ fn base_context(site: &Site, here: &str, section: usize, meta: &GovMeta, title: 
     context.insert("meta", meta);
     context.insert("title", title);
     context.insert("canonical", &views::permalink(&site.config, here));
+    context.insert("searchable", &false);
+    context.insert("search_kind", site.library.sections[section].kind.label());
     context
 }
 
@@ -96,6 +100,7 @@ fn render_to(
         )));
     }
     let html = site.renderer.render(template, context)?;
+    staging.capture_searchable(path, &html);
     staging.write(path, html.as_bytes())
 }
 
@@ -111,6 +116,7 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
         let meta = views::gov_meta(library, &site.config, page);
         let mut context = base_context(site, &page.url, page.section, &meta, &page.meta.title);
         context.insert("page", &PageView::new(library, &site.config, i));
+        context.insert("searchable", &true);
         kind.page_context(&site.kind_context(), i, &mut context);
         render_to(
             site,
@@ -362,6 +368,7 @@ fn write_aliases(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, V
 fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let specials = [
         ("404.html", "404.html", "页面不存在", "/404.html"),
+        ("search.html", "search/index.html", "站内搜索", "/search/"),
         (
             "accessibility.html",
             "accessibility/index.html",

@@ -43,6 +43,10 @@ impl Kind for Reports {
         "reports"
     }
 
+    fn label(&self) -> &'static str {
+        "公开报告"
+    }
+
     fn page_keys(&self) -> &'static [&'static str] {
         KEYS
     }

@@ -72,6 +72,10 @@ impl Kind for Route {
         "route"
     }
 
+    fn label(&self) -> &'static str {
+        "法治线路站点"
+    }
+
     fn page_keys(&self) -> &'static [&'static str] {
         &[
             "order",

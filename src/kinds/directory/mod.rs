@@ -57,6 +57,10 @@ impl Kind for DirectoryKind {
         "directory"
     }
 
+    fn label(&self) -> &'static str {
+        "法律服务名录"
+    }
+
     fn claims_file(&self, path: &str) -> bool {
         path.ends_with(".yaml") || path.ends_with(".yml")
     }
@@ -137,6 +141,8 @@ fn directory_pages(
             &pages::region_links(directory, paths, config, &slugs, region),
         );
         context.insert("all_url", &site_url(&config.base_path, &paths.page));
+        // The page of all entries is what search finds; region pages repeat it.
+        context.insert("searchable", &region.is_none());
         if region.is_some() {
             let trail = breadcrumbs(site.library, config, section);
             context.insert("breadcrumbs", &pages::region_breadcrumbs(trail, &card));
