@@ -51,7 +51,7 @@ pub fn government_service(
     if !channels.is_empty() {
         service.insert("availableChannel".into(), Value::Array(channels));
     }
-    let text = serde_json::to_string_pretty(&Value::Object(service)).unwrap_or_default();
+    let text = serde_json::to_string(&Value::Object(service)).unwrap_or_default();
     script_safe(&text)
 }
 

@@ -79,26 +79,7 @@ impl Kind for Guides {
             return;
         };
         let offices = offices(library, guide);
-        let neighbours = Neighbours {
-            offices: offices
-                .iter()
-                .map(|(entry, link)| OfficeView::new(entry, link, config))
-                .collect(),
-            related: related(library, page)
-                .into_iter()
-                .map(|(p, g)| PageLink::new(p, &g.service, config))
-                .collect(),
-            referenced_by: referenced_by(library, page)
-                .into_iter()
-                .map(|p| {
-                    PageLink::new(
-                        p,
-                        library.section_title(&library.sections[p.section]),
-                        config,
-                    )
-                })
-                .collect(),
-        };
+        let neighbours = neighbours(site, page, &offices);
         context.insert("guide", &GuideView::new(page, guide, neighbours, config));
         context.insert(
             "guide_json_ld",
@@ -112,6 +93,35 @@ impl Kind for Guides {
             "services",
             &views::service_groups(site.library, site.config, &guides),
         );
+    }
+}
+
+/// The offices, related guides and referring pages of one guide, as shown.
+fn neighbours(
+    site: &KindContext,
+    page: &Page,
+    offices: &[(&DirectoryEntry, EntryLink)],
+) -> Neighbours {
+    let (library, config) = (site.library, site.config);
+    let related = related(library, page);
+    let referenced_by = referenced_by(library, page)
+        .into_iter()
+        .filter(|p| !related.iter().any(|(r, _)| std::ptr::eq(*r, *p)))
+        .map(|p| {
+            let section = library.section_title(&library.sections[p.section]);
+            PageLink::new(p, section, config)
+        })
+        .collect();
+    Neighbours {
+        offices: offices
+            .iter()
+            .map(|(entry, link)| OfficeView::new(entry, link, config))
+            .collect(),
+        related: related
+            .iter()
+            .map(|(p, g)| PageLink::new(p, &g.service, config))
+            .collect(),
+        referenced_by,
     }
 }
 
@@ -210,7 +220,8 @@ fn related<'a>(library: &'a Library, page: &Page) -> Vec<(&'a Page, &'a Guide)> 
 }
 
 /// Pages whose Markdown links to `page`, from the link graph, in path order. The guide's own
-/// section index is left out: listing every guide is its job, not a reference.
+/// section index is left out: listing every guide is its job, not a reference. (Related
+/// guides that also link here are listed once, as related.)
 fn referenced_by<'a>(library: &'a Library, page: &Page) -> Vec<&'a Page> {
     library
         .pages

@@ -182,7 +182,6 @@ pub fn parse_guide(source: &YamlSource) -> Result<Guide, Vec<Diagnostic>> {
         errors.push(missing(
             source,
             raw.service.as_ref().map(|s| &s.referenced),
-            "service",
             "a guide needs the service it explains (`service`)",
             "add a line such as `service: 法律援助`; the guides index groups guides by it",
         ));
@@ -223,19 +222,11 @@ pub fn parse_guide(source: &YamlSource) -> Result<Guide, Vec<Diagnostic>> {
 }
 
 /// A required key that is missing or empty: at its line if written, else at the front matter.
-fn missing(
-    source: &YamlSource,
-    at: Option<&Location>,
-    key: &str,
-    message: &str,
-    help: &str,
-) -> Diagnostic {
+fn missing(source: &YamlSource, at: Option<&Location>, message: &str, help: &str) -> Diagnostic {
     let diagnostic = Diagnostic::error("missing-key", source.file, message).with_help(help);
     match at {
         Some(at) => source.diagnostic_at(diagnostic, at),
-        None => diagnostic
-            .at(source.text, source.first_line, 1)
-            .with_help(format!("{help} (`{key}` is required)")),
+        None => diagnostic.at(source.text, source.first_line, 1),
     }
 }
 
@@ -244,12 +235,11 @@ fn parse_steps(
     raw: Option<&Spanned<Vec<Spanned<TextOr<RawStep>>>>>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Step> {
-    let help = "list what the citizen does, in order, e.g.\n  steps:\n    - { title: 提出申请, detail: 到窗口提交申请表和材料。 }\n    - { title: 审查决定, detail: 7 日内作出决定。 }";
+    let help = "list what the citizen does, in order, each step with a title, e.g. `steps: [{ title: 提出申请, detail: 到窗口提交材料。 }, { title: 审查决定 }]`";
     let Some(raw) = raw.filter(|s| !s.value.is_empty()) else {
         errors.push(missing(
             source,
             raw.map(|s| &s.referenced),
-            "steps",
             "a guide needs its steps (`steps`)",
             help,
         ));
