@@ -149,6 +149,7 @@ pub struct Material {
     pub copies: Option<String>,
 }
 
+/// One numbered step; the detail is optional because a title like 领取证书 often says it all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub title: String,
@@ -381,8 +382,8 @@ fn check_online(
     None
 }
 
-/// `https://host/…` or `http://host/…` with a host and no spaces.
-pub fn is_web_url(url: &str) -> bool {
+/// `https://host/…` or `http://host/…` with a host and no spaces: what a phone can open.
+fn is_web_url(url: &str) -> bool {
     let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

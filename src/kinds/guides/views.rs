@@ -37,6 +37,7 @@ pub struct GuideView {
     pub permalink: String,
 }
 
+/// One line of the materials checklist, with the id its checkbox and label share.
 #[derive(Serialize)]
 pub struct MaterialView {
     /// `material-1`: ties the checkbox to its label.
@@ -46,6 +47,7 @@ pub struct MaterialView {
     pub copies: Option<String>,
 }
 
+/// A step with its number, so the template shows numbers without counting.
 #[derive(Serialize)]
 pub struct StepView {
     pub number: usize,
@@ -61,6 +63,7 @@ pub struct PhoneLink {
 }
 
 impl PhoneLink {
+    /// Only digits and dashes are dialled: `12348（工作日）` is shown, not linked.
     pub fn new(text: &str) -> PhoneLink {
         let dialable = text.chars().all(|c| c.is_ascii_digit() || c == '-')
             && text.chars().any(|c| c.is_ascii_digit());
@@ -89,6 +92,7 @@ pub struct OfficeView {
 }
 
 impl OfficeView {
+    /// Everything shown comes from the directory entry; the guide holds only the id.
     pub fn new(entry: &DirectoryEntry, link: &EntryLink, config: &Config) -> OfficeView {
         OfficeView {
             id: entry.id.clone(),
@@ -115,6 +119,7 @@ pub struct PageLink {
 }
 
 impl PageLink {
+    /// `context` says what the page is, so a list of mixed pages reads without clicking.
     pub fn new(page: &Page, context: &str, config: &Config) -> PageLink {
         PageLink {
             title: page.meta.title.clone(),
@@ -133,6 +138,7 @@ pub struct Neighbours {
 }
 
 impl GuideView {
+    /// Numbers the steps and materials and picks the hotline and updated date to show.
     pub fn new(page: &Page, guide: &Guide, neighbours: Neighbours, config: &Config) -> GuideView {
         let updated = page.meta.updated.or(page.meta.date);
         let hotline = guide
