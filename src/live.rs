@@ -299,6 +299,18 @@ fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
             outputs.extend((1..=count / 20 + 1).map(|n| html_path(&pager_path(&url, n))));
         }
     }
+    let links_changed = old.rendered.links.links_to != new.rendered.links.links_to;
+    if links_changed || old.meta.title != new.meta.title {
+        // Pages list the pages that link to them (a guide's "referenced by"): redo the pages
+        // this one links to, before and after the edit.
+        let linked = old.rendered.links.links_to.iter();
+        outputs.extend(
+            linked
+                .chain(&new.rendered.links.links_to)
+                .filter_map(|path| site.library.by_path.get(path))
+                .map(|&i| html_path(&site.library.pages[i].url)),
+        );
+    }
     if section.kind.name() != "pages" {
         // Kind pages show their neighbours (a route's stops, map and signs): redo the section.
         outputs.extend(

@@ -280,3 +280,32 @@ fn deleting_a_data_file_removes_its_pages() {
     );
     assert_eq!(get(server.port, "/directory/offices/").0, 200);
 }
+
+#[test]
+fn a_page_that_links_a_guide_updates_the_guides_referenced_by() {
+    let site = Site::copy_of("fixtures/guides");
+    let server = start(&site);
+    assert!(
+        get(server.port, "/guides/legal-aid/")
+            .1
+            .contains("法律援助服务进村")
+    );
+    site.write(
+        "content/news/story.md",
+        "---\ntitle: 法律援助进社区\ndate: 2024-12-27\n---\n见[申请法律援助](../guides/legal-aid.md)。\n",
+    );
+    wait_for("the new title on the guide", || {
+        get(server.port, "/guides/legal-aid/")
+            .1
+            .contains("法律援助进社区")
+    });
+    site.write(
+        "content/news/story.md",
+        "---\ntitle: 法律援助进社区\ndate: 2024-12-27\n---\n不再链接指南。\n",
+    );
+    wait_for("the link gone from the guide", || {
+        !get(server.port, "/guides/legal-aid/")
+            .1
+            .contains("法律援助进社区")
+    });
+}

@@ -4,6 +4,7 @@
 //! this trait and the registry below.
 
 pub mod directory;
+mod guides;
 mod pages;
 mod reports;
 mod route;
@@ -126,10 +127,11 @@ impl KindOutput {
 
 /// Kinds the contract names whose modules are not written yet: their sections build as plain
 /// pages, with a warning saying so.
-const PLANNED: &[&str] = &["guides"];
+const PLANNED: &[&str] = &[];
 
 static PAGES: pages::Pages = pages::Pages;
 static DIRECTORY: directory::DirectoryKind = directory::DirectoryKind;
+static GUIDES: guides::Guides = guides::Guides;
 static REPORTS: reports::Reports = reports::Reports;
 static ROUTE: route::Route = route::Route;
 
@@ -138,6 +140,7 @@ pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
         "directory" => Some(&DIRECTORY),
+        "guides" => Some(&GUIDES),
         "reports" => Some(&REPORTS),
         "route" => Some(&ROUTE),
         _ => None,
@@ -151,7 +154,7 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages", "directory", "reports", "route"];
+    let mut names = vec!["pages", "directory", "guides", "reports", "route"];
     names.extend_from_slice(PLANNED);
     names
 }
