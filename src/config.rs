@@ -33,6 +33,8 @@ struct RawConfig {
     images: ImageOptions,
     #[serde(default)]
     directory: DirectoryOptions,
+    /// Whether to build the search index (on by default; a very large site may turn it off).
+    search: Option<bool>,
 }
 
 /// One entry of the main navigation.
@@ -113,6 +115,8 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
     pub directory: DirectoryOptions,
+    /// Build the Chinese search index under `/pagefind/`.
+    pub search: bool,
 }
 
 impl Config {
@@ -238,6 +242,7 @@ impl RawConfig {
             footer: self.footer,
             markdown: self.markdown,
             images: self.images,
+            search: self.search.unwrap_or(true),
             directory: self.directory,
         })
     }

@@ -21,7 +21,7 @@ fn is_unused(name: &str) -> bool {
 
 /// Indexes every captured searchable page and writes the bundle.
 pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
-    if !staging.indexes_search() {
+    if !staging.indexes_search() || !site.config.search {
         return Ok(0);
     }
     let pages = staging.take_searchable();

@@ -377,6 +377,9 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
         ),
     ];
     all(&specials, |(template, path, title, here)| {
+        if *template == "search.html" && !site.config.search {
+            return Ok(());
+        }
         let meta = GovMeta {
             column_name: title.to_string(),
             article_title: title.to_string(),

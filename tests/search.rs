@@ -113,3 +113,14 @@ fn the_index_is_deterministic() {
         .assert_ok();
     assert!(snapshot(&site.public().join("pagefind")) == snapshot(&other.path().join("pagefind")));
 }
+
+#[test]
+fn a_site_can_turn_search_off() {
+    let site = Site::copy_of("fixtures/basic");
+    let config = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{config}search: false\n"));
+    site.build(&[]).assert_ok();
+    assert!(!site.exists("pagefind"));
+    assert!(!site.exists("search/index.html"));
+    assert!(!site.read("about/index.html").contains("site-search"));
+}

@@ -23,6 +23,8 @@ pub struct SiteView<'a> {
     pub home_url: &'a str,
     pub accessibility_url: String,
     pub feed_url: String,
+    /// Whether the site has a search index (and so a search box).
+    pub search: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -39,6 +41,7 @@ impl<'a> SiteView<'a> {
             home_url: &config.base_path,
             accessibility_url: site_url(&config.base_path, "/accessibility/"),
             feed_url: site_url(&config.base_path, "/atom.xml"),
+            search: config.search,
         }
     }
 }
