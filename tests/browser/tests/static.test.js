@@ -67,3 +67,14 @@ test('no built page has inline scripts, event handlers or style attributes, or l
   }
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
 });
+
+test('the README documents the very nginx configuration the suite serves the site with', () => {
+  const repo = path.resolve(__dirname, '..', '..', '..');
+  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const conf = fs.readFileSync(path.join(__dirname, '..', 'nginx', 'pufa-sfj.conf'), 'utf8');
+  const deploy = readme.slice(readme.indexOf('## Deploy'));
+  const m = /```nginx\n([\s\S]*?)```/.exec(deploy);
+  assert.ok(m, 'README has a "## Deploy" section with an ```nginx block');
+  assert.equal(m[1], conf, 'README\'s nginx block and tests/browser/nginx/pufa-sfj.conf differ');
+  assert.match(deploy, /Content-Security-Policy: default-src 'self'/);
+});
