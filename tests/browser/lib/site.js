@@ -85,9 +85,18 @@ function waitForPort(port, child, timeoutMs = 10000) {
  */
 async function startSite() {
   const port = await freePort();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pufa-browser-'));
+  try {
+    return await startIn(tmp, port);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startIn(tmp, port) {
   const origin = `http://127.0.0.1:${port}`;
   const baseUrl = `${origin}${SUBPATH}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pufa-browser-'));
   const webRoot = path.join(tmp, 'www');
   fs.mkdirSync(webRoot);
   const siteDir = buildSite(baseUrl, webRoot);
