@@ -1,15 +1,7 @@
 'use strict';
-// PLACEHOLDER for issue 7 part 5 (Chinese search with the pagefind crate, the /search/ page):
-// the search engineer fills this in. Until /sfj/search/ exists in the build every test here
-// skips with "search not built yet".
-//
-// What it checks once search is built: Pagefind's own JavaScript API, loaded from the built
-// site (/sfj/pagefind/pagefind.js), returns the expected pages for each query; the /search/
-// page has a labelled search box; nothing leaves 127.0.0.1 and nothing breaks the CSP.
-// Note for the search engineer: Pagefind runs WebAssembly, which Chromium refuses under
-// `default-src 'self'` unless script-src also allows 'wasm-unsafe-eval' (it allows WebAssembly
-// compilation only, not JavaScript eval). Add it to nginx/pufa-sfj.conf and the README if
-// Pagefind needs it; static.test.js accepts that keyword and no other relaxation.
+// Chinese search (issue 7 part 5): `pufa build` writes a Pagefind index under /sfj/pagefind/
+// and a /search/ page with our own script. Pagefind runs WebAssembly, which the CSP allows
+// through script-src 'wasm-unsafe-eval' (WebAssembly compilation only, no JavaScript eval).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -22,11 +14,12 @@ const NOT_BUILT = 'search not built yet: /sfj/search/ is missing from the build 
 // query → a part of the URL (under /sfj/) of a page that must be among the results.
 // Adjust to the final content: add the guide pages and a counsel's name once they exist.
 const EXPECTED = {
-  法律援助: ['news/2024-12-27-legal-aid/'],
-  援助: ['news/2024-12-27-legal-aid/'],
-  复议: ['news/2024-12-28-administrative-reconsideration/'],
-  调解: ['news/2024-12-26-mediation/'],
+  法律援助: ['guides/legal-aid/', 'news/2024-12-27-legal-aid/'],
+  援助: ['guides/legal-aid/'],
+  复议: ['guides/administrative-reconsideration/', 'news/2024-12-28-administrative-reconsideration/'],
+  调解: ['guides/people-mediation/', 'news/2024-12-26-mediation/'],
   水头: ['route/05-shuitou-village/', 'directory/offices/'],
+  李明远: ['directory/counsels/'],
 };
 
 function searchBuilt() {
@@ -75,3 +68,25 @@ for (const [query, expected] of Object.entries(EXPECTED)) {
     }
   });
 }
+
+test('the search page shows results with their kind as a citizen types a query', async (t) => {
+  if (!searchBuilt()) return t.skip(NOT_BUILT);
+  const context = await ctx.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const log = await watch(page);
+    await page.goto(ctx.url('search/?q=' + encodeURIComponent('法律援助')));
+    await page.locator('#search-results li').first().waitFor({ timeout: 15000 });
+    const first = await page.locator('#search-results li').evaluateAll((items) =>
+      items.map((li) => ({ href: li.querySelector('a').getAttribute('href'), kind: (li.querySelector('.result-kind') || {}).textContent })));
+    assert.ok(first.some((r) => r.href.includes('/sfj/guides/legal-aid/') && r.kind === '办事指南'), JSON.stringify(first));
+    assert.match(await page.locator('#search-status').textContent(), /找到 \d+ 条结果/);
+    await page.fill('#search-q', '复议');
+    await page.press('#search-q', 'Enter');
+    await page.waitForFunction(() => [...document.querySelectorAll('#search-results a')].some((a) => a.href.includes('administrative-reconsideration')));
+    assert.deepEqual(offHost(log, ctx.origin), []);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await context.close();
+  }
+});
