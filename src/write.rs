@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::{Library, Page};
+use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
 use crate::output::Staging;
@@ -192,7 +192,7 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             );
         }
         let template = if s == 0 {
-            context.insert("recent", &recent(library, &site.config, 8));
+            crate::home::insert(site, &mut context);
             "index.html"
         } else {
             section.kind.section_template()
@@ -222,30 +222,6 @@ fn subsection_links(site: &Site, section: usize) -> Vec<Link> {
                 url: crate::markdown::links::site_url(&site.config.base_path, &sub.url),
             }
         })
-        .collect()
-}
-
-/// The newest dated pages of the whole site, for the home page.
-fn recent<'a>(
-    library: &'a Library,
-    config: &crate::config::Config,
-    count: usize,
-) -> Vec<ListItem<'a>> {
-    let mut dated: Vec<&Page> = library
-        .regular_pages()
-        .map(|(_, p)| p)
-        .filter(|p| p.meta.date.is_some())
-        .collect();
-    dated.sort_by(|a, b| {
-        b.meta
-            .date
-            .cmp(&a.meta.date)
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    dated
-        .into_iter()
-        .take(count)
-        .map(|p| ListItem::new(p, config))
         .collect()
 }
 
