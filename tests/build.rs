@@ -135,7 +135,7 @@ fn lists_paginate_newest_first_and_tags_collect_pages() {
     assert!(tag.contains("宪法宣传周活动启动") && tag.contains("法律援助案件"));
     assert!(
         site.read("tags/index.html")
-            .contains("href=\"/tags/ren-min-diao-jie/\"")
+            .contains("href=\"/tags/ren-min-tiao-jie/\"")
     );
 }
 
@@ -292,7 +292,7 @@ fn rebuilds_reuse_the_spare_copy_without_leaving_stale_files() {
         "a deleted page disappears"
     );
     assert!(
-        !site.exists("tags/ren-min-diao-jie/index.html"),
+        !site.exists("tags/ren-min-tiao-jie/index.html"),
         "and its only tag"
     );
     assert!(

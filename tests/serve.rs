@@ -175,7 +175,7 @@ fn a_title_change_rewrites_the_lists_it_appears_in_and_no_more() {
         "news/mediation/index.html",
         "news/index.html",
         "index.html",
-        "tags/ren-min-diao-jie/index.html",
+        "tags/ren-min-tiao-jie/index.html",
         "atom.xml",
     ] {
         assert!(
