@@ -43,5 +43,12 @@ for n in "${sizes[@]}"; do
     printf '%-8s %-8s %10s %10s %12s\n' hugo "$n" "$hugo_ms" $(( n * 1000 / (hugo_ms > 0 ? hugo_ms : 1) )) "1.00"
   fi
   ratio=$( [ -n "$hugo_ms" ] && awk -v a="$ms" -v b="$hugo_ms" 'BEGIN { printf "%.2f", a / b }' || echo "-")
-  printf '%-8s %-8s %10s %10s %12s   (%s HTML files)\n' pufa "$n" "$ms" $(( n * 1000 / (ms > 0 ? ms : 1) )) "$ratio" "$written"
+  printf '%-8s %-8s %10s %10s %12s   (%s HTML files, with the search index)\n' pufa "$n" "$ms" $(( n * 1000 / (ms > 0 ? ms : 1) )) "$ratio" "$written"
+  # The same corpus without the search index (search: false), the like-for-like with Hugo.
+  cp -r "$work/plain-$n" "$work/nosearch-$n"
+  echo "search: false" >> "$work/nosearch-$n/content/site.yaml"
+  "$pufa" build --root "$work/nosearch-$n" --quiet
+  ms=$(median_ms "$pufa" build --root "$work/nosearch-$n" --quiet)
+  ratio=$( [ -n "$hugo_ms" ] && awk -v a="$ms" -v b="$hugo_ms" 'BEGIN { printf "%.2f", a / b }' || echo "-")
+  printf '%-8s %-8s %10s %10s %12s   (search: false)\n' pufa "$n" "$ms" $(( n * 1000 / (ms > 0 ? ms : 1) )) "$ratio"
 done
