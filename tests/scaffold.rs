@@ -1,0 +1,80 @@
+//! `pufa init` and `pufa new`: what they write builds, and they never overwrite.
+
+mod common;
+
+use common::pufa;
+
+#[test]
+fn an_initialised_site_builds_without_errors_or_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let run = pufa(&["init", site.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let built = pufa(&["build", "--root", site.to_str().unwrap()]);
+    built.assert_ok();
+    assert!(!built.stderr.contains("warning["), "{}", built.stderr);
+    for page in [
+        "route/01-start/sign/index.html",
+        "guides/consultation/index.html",
+        "directory/offices/index.html",
+        "reports/first-report/index.html",
+        "news/first-news/index.html",
+    ] {
+        assert!(site.join("public").join(page).exists(), "{page}");
+    }
+    let again = pufa(&["init", site.to_str().unwrap()]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("never overwrites"));
+}
+
+#[test]
+fn every_new_scaffold_builds_in_its_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert_eq!(pufa(&["init", site.to_str().unwrap()]).code, 0);
+    let content = site.join("content");
+    for (kind, path) in [
+        ("page", "news/second.md"),
+        ("report", "reports/second-report.md"),
+        ("guide", "guides/second-guide.md"),
+        ("stop", "route/03-third.md"),
+        ("directory", "directory/people.yaml"),
+    ] {
+        let file = content.join(path);
+        let run = pufa(&["new", kind, file.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains('#'),
+            "{kind}: fields are explained in comments"
+        );
+        let again = pufa(&["new", kind, file.to_str().unwrap()]);
+        assert_eq!(again.code, 1, "{kind}: never overwrites");
+    }
+    // The new stop reuses order 1 and the new directory reuses the starter's id: an editor
+    // changes those, so make them unique as they would.
+    let stop = content.join("route/03-third.md");
+    std::fs::write(
+        &stop,
+        std::fs::read_to_string(&stop)
+            .unwrap()
+            .replace("order: 1", "order: 3"),
+    )
+    .unwrap();
+    let people = content.join("directory/people.yaml");
+    std::fs::write(
+        &people,
+        std::fs::read_to_string(&people)
+            .unwrap()
+            .replace("id: example-office", "id: example-person"),
+    )
+    .unwrap();
+    let built = pufa(&["build", "--root", site.to_str().unwrap()]);
+    built.assert_ok();
+    let today = pufa::scaffold::today();
+    assert!(
+        std::fs::read_to_string(content.join("news/second.md"))
+            .unwrap()
+            .contains(&format!("date: {today}"))
+    );
+}
