@@ -72,3 +72,54 @@ fn index(
             .collect())
     })
 }
+
+/// Rebuilds the index of a built site folder from its pages on disk: how `pufa serve` brings
+/// search up to date after an edit without holding every page in memory. Bundle files the new
+/// index no longer has are removed.
+pub fn reindex_folder(out: &std::path::Path, base_path: &str) -> Result<usize, String> {
+    let mut pages = Vec::new();
+    for entry in walkdir::WalkDir::new(out)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let Ok(relative) = entry.path().strip_prefix(out) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if !relative.ends_with(".html") || relative.starts_with(BUNDLE) {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).map_err(|e| format!("{relative}: {e}"))?;
+        if html.contains("data-pagefind-body") {
+            pages.push((relative, html));
+        }
+    }
+    let count = pages.len();
+    let files = index(pages, base_path)?;
+    let bundle = out.join(BUNDLE);
+    let mut kept = std::collections::HashSet::new();
+    for (name, bytes) in files
+        .into_iter()
+        .filter(|(name, _)| !is_unused(name.rsplit('/').next().unwrap_or(name)))
+    {
+        let path = bundle.join(&name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+        }
+        kept.insert(path);
+    }
+    for entry in walkdir::WalkDir::new(&bundle)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        if !kept.contains(entry.path()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(count)
+}

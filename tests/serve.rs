@@ -14,6 +14,8 @@ use common::Site;
 struct Server {
     child: Child,
     port: u16,
+    /// The scratch folder the server builds into.
+    scratch: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -54,10 +56,20 @@ fn start(site: &Site) -> Server {
         .and_then(|rest| rest.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let scratch = first
+        .split("(built in ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("no scratch folder in {first:?}"));
     std::thread::spawn(move || for _ in lines {});
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
-    Server { child, port }
+    Server {
+        child,
+        port,
+        scratch,
+    }
 }
 
 /// A plain HTTP/1.1 GET sending `path` exactly as given (no normalisation).
@@ -307,5 +319,32 @@ fn a_page_that_links_a_guide_updates_the_guides_referenced_by() {
         !get(server.port, "/guides/legal-aid/")
             .1
             .contains("法律援助进社区")
+    });
+}
+
+#[test]
+fn search_catches_up_with_an_edit() {
+    let site = Site::copy_of("fixtures/basic");
+    let server = start(&site);
+    let indexed = |word: &str| {
+        let folder = server.scratch.join("pagefind/fragment");
+        std::fs::read_dir(&folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                let mut text = String::new();
+                let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                let _ = flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text);
+                text.replace('\u{200b}', "").contains(word)
+            })
+    };
+    wait_for("the first index", || indexed("全年受理矛盾纠纷656件"));
+    site.write(
+        "content/news/mediation.md",
+        "---\ntitle: 人民调解工作成效\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n\n新增：枫桥式司法所创建。\n",
+    );
+    wait_for("the edit in the search index", || {
+        indexed("枫桥式司法所创建")
     });
 }
