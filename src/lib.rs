@@ -13,6 +13,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod feeds;
 pub mod geo;
+pub mod images;
 pub mod kinds;
 pub mod live;
 pub mod markdown;
