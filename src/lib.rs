@@ -33,11 +33,7 @@ pub use site::{BuildOptions, BuildSummary, Site, UnusableRoot};
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
     match Site::load(options)? {
         Ok(site) => Ok(site.check()),
-        Err(diagnostics) => Ok(BuildSummary {
-            pages: 0,
-            files: 0,
-            diagnostics,
-        }),
+        Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }
 
@@ -49,10 +45,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
         .unwrap_or_else(|| options.root.join("public"));
     match Site::load(options)? {
         Ok(site) => Ok(site.build(&out)),
-        Err(diagnostics) => Ok(BuildSummary {
-            pages: 0,
-            files: 0,
-            diagnostics,
-        }),
+        Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }

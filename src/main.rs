@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pufa::diagnostics::Severity;
+use pufa::images::ImageCounts;
 use pufa::scaffold::Scaffold;
 
 #[derive(Parser)]
@@ -262,6 +263,7 @@ fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> 
             "errors": errors,
             "warnings": warnings,
             "elapsed_ms": elapsed,
+            "images": summary.images,
             "diagnostics": summary.diagnostics,
         });
         let text = serde_json::to_string_pretty(&json).unwrap_or_default();
@@ -277,8 +279,17 @@ fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> 
         return ExitCode::from(1);
     }
     if !quiet {
+        let images = match summary.images {
+            ImageCounts {
+                processed: 0,
+                reused: 0,
+            } => String::new(),
+            ImageCounts { processed, reused } => {
+                format!(" ({processed} image(s) processed, {reused} from the cache)")
+            }
+        };
         println!(
-            "built {} pages, {} files, {warnings} warning(s) in {elapsed} ms",
+            "built {} pages, {} files{images}, {warnings} warning(s) in {elapsed} ms",
             summary.pages, summary.files
         );
     }

@@ -22,6 +22,10 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    match write_images(site, staging) {
+        Ok(()) => {}
+        Err(findings) => diagnostics.extend(findings),
+    }
     let steps: [WriteStep; 9] = [
         write_kind_outputs,
         write_pages,
@@ -416,12 +420,46 @@ fn write_kind_outputs(
     .map(|_| pages)
 }
 
+/// Publishes every image pages show, processed (resized, upright, without EXIF), in parallel
+/// over the images. Errors point at the first place that shows the image. Warnings (an
+/// unwritable cache) come back with the errors.
+fn write_images(site: &Site, staging: &Staging) -> Result<(), Vec<Diagnostic>> {
+    let images: Vec<_> = site
+        .images
+        .shown()
+        .into_iter()
+        .filter(|(image, _)| image.variants.iter().any(|v| staging.wants(&v.path)))
+        .collect();
+    if images.is_empty() {
+        return Ok(());
+    }
+    let mut findings: Vec<Diagnostic> = site.images.prepare_cache().into_iter().collect();
+    findings.par_extend(images.par_iter().filter_map(|(image, shown_at)| {
+        let written = match site.images.render(image) {
+            Ok(files) => files
+                .iter()
+                .try_for_each(|(path, bytes)| staging.write(path, bytes)),
+            Err(reason) => Err(shown_at.bad_image(&image.source, &reason)),
+        };
+        written.err()
+    }));
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(findings)
+    }
+}
+
+/// Copies the files pages link to as they are; images pages show are published processed.
 fn copy_assets(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let content = site.root.join("content");
-    all(&site.library.assets, |asset| {
-        staging.copy(&content.join(asset), asset)
-    })
-    .map(|_| 0)
+    let assets: Vec<&String> = site
+        .library
+        .assets
+        .iter()
+        .filter(|asset| !site.images.is_processed(asset))
+        .collect();
+    all(&assets, |asset| staging.copy(&content.join(asset), asset)).map(|_| 0)
 }
 
 fn write_statics(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
