@@ -19,6 +19,7 @@ pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -15,6 +15,7 @@ use crate::images::{ImageCounts, ImageStore, Reference};
 use crate::kinds::KindContext;
 use crate::markdown::links::{LinkTargets, PagePlace};
 use crate::markdown::{self};
+use crate::progress::Reporter;
 use crate::render::Renderer;
 use crate::render::theme::Theme;
 
@@ -26,6 +27,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Where the build reports how far it has got (nowhere by default).
+    pub progress: Reporter,
 }
 
 /// A loaded, checked site, ready to write.
@@ -38,6 +41,7 @@ pub struct Site {
     pub renderer: Renderer,
     /// The images pages show, probed while rendering and processed while writing.
     pub images: ImageStore,
+    pub progress: Reporter,
     /// Findings so far (warnings, and errors that did not stop loading).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -113,10 +117,11 @@ impl Site {
             options.root.join(crate::images::CACHE_DIR),
             &config.images.widths,
         );
-        library
-            .pages
-            .par_iter_mut()
-            .for_each(|page| render_page(page, &config, &targets, &images));
+        options.progress.step("pages", library.pages.len());
+        library.pages.par_iter_mut().for_each(|page| {
+            render_page(page, &config, &targets, &images);
+            options.progress.advance();
+        });
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
         Ok(Ok(Site {
             root: options.root.clone(),
@@ -126,6 +131,7 @@ impl Site {
             theme,
             renderer,
             images,
+            progress: options.progress.clone(),
             diagnostics,
         }))
     }

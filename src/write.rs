@@ -26,6 +26,8 @@ pub fn write_site(
         Ok(()) => {}
         Err(findings) => diagnostics.extend(findings),
     }
+    let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
+    site.progress.step("writing", outputs);
     let steps: [WriteStep; 9] = [
         write_kind_outputs,
         write_pages,
@@ -100,7 +102,9 @@ fn render_to(
         )));
     }
     let html = site.renderer.render(template, context)?;
-    staging.write(path, html.as_bytes())
+    staging.write(path, html.as_bytes())?;
+    site.progress.advance();
+    Ok(())
 }
 
 fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
@@ -433,6 +437,7 @@ fn write_images(site: &Site, staging: &Staging) -> Result<(), Vec<Diagnostic>> {
     if images.is_empty() {
         return Ok(());
     }
+    site.progress.step("images", images.len());
     let mut findings: Vec<Diagnostic> = site.images.prepare_cache().into_iter().collect();
     findings.par_extend(images.par_iter().filter_map(|(image, shown_at)| {
         let written = match site.images.render(image) {
@@ -441,6 +446,7 @@ fn write_images(site: &Site, staging: &Staging) -> Result<(), Vec<Diagnostic>> {
                 .try_for_each(|(path, bytes)| staging.write(path, bytes)),
             Err(reason) => Err(shown_at.bad_image(&image.source, &reason)),
         };
+        site.progress.advance();
         written.err()
     }));
     if findings.is_empty() {
