@@ -584,3 +584,121 @@ fn resize(
     };
     image.ok_or_else(|| failed(&"the resized buffer has the wrong size"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            width,
+            height,
+            image::Rgb([10, 80, 160]),
+        ))
+        .write_to(Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn formats_come_from_the_file_name() {
+        assert_eq!(Format::of("images/大厅.JPG"), Some(Format::Jpeg));
+        assert_eq!(Format::of("a.jpeg"), Some(Format::Jpeg));
+        assert_eq!(Format::of("a.png"), Some(Format::Png));
+        assert_eq!(Format::of("a.webp"), Some(Format::WebP));
+        assert_eq!(Format::of("logo.svg"), None);
+        assert_eq!(Format::of("v1.2/readme"), None);
+    }
+
+    #[test]
+    fn variants_are_the_narrower_widths_then_the_original() {
+        let widths = [480, 960, 1440];
+        let names = |v: Vec<Variant>| -> Vec<(String, u32, u32)> {
+            v.into_iter().map(|v| (v.path, v.width, v.height)).collect()
+        };
+        assert_eq!(
+            names(variants("img/hall.v2.jpg", 1000, 667, &widths)),
+            [
+                ("img/hall.v2-480w.jpg".to_string(), 480, 320),
+                ("img/hall.v2-960w.jpg".to_string(), 960, 640),
+                ("img/hall.v2.jpg".to_string(), 1000, 667),
+            ]
+        );
+        assert_eq!(
+            names(variants("a.png", 960, 10, &widths)),
+            [
+                ("a-480w.png".to_string(), 480, 5),
+                ("a.png".to_string(), 960, 10)
+            ]
+        );
+        assert_eq!(variants("a.png", 300, 3000, &widths).len(), 1);
+        assert_eq!(scaled_height(4000, 1, 480), 1, "never zero pixels high");
+    }
+
+    #[test]
+    fn a_jpeg_without_its_end_marker_is_cut_short() {
+        let whole = jpeg(64, 48);
+        assert!(jpeg_is_complete(&whole));
+        assert!(!jpeg_is_complete(&whole[..whole.len() - 2]));
+        assert!(!jpeg_is_complete(&whole[..whole.len() / 2]));
+        // An EXIF thumbnail's end marker, before the scan, does not count.
+        let mut with_thumbnail = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD9, 0x00, 0x00];
+        with_thumbnail.extend(&whole[2..whole.len() - 2]);
+        assert!(!jpeg_is_complete(&with_thumbnail));
+    }
+
+    #[test]
+    fn each_image_is_probed_once_and_encoded_once_across_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/images")).unwrap();
+        std::fs::write(dir.path().join("content/images/hall.jpg"), jpeg(1000, 500)).unwrap();
+        let store = || {
+            ImageStore::new(
+                &dir.path().join("content"),
+                dir.path().join(CACHE_DIR),
+                &[960, 0, 480, 480],
+            )
+        };
+        let at = |line| Reference::at("content/a.md", "a\nb\nc\n", line, 1);
+        let first = store();
+        assert!(first.prepare_cache().is_none());
+        let image = first.probe("images/hall.jpg", at(3)).unwrap().unwrap();
+        let again = first.probe("images/hall.jpg", at(1)).unwrap().unwrap();
+        assert!(Arc::ptr_eq(&image, &again), "probed once");
+        assert!(first.probe("images/logo.svg", at(1)).is_none());
+        assert_eq!(image.srcset("/sfj/").matches(", ").count(), 2);
+        assert_eq!(image.src("/"), "/images/hall-960w.jpg");
+        let shown = first.shown();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].1.key(), ("content/a.md", Some(1), Some(1)));
+        let files = first.render(&image).unwrap();
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "images/hall-480w.jpg",
+                "images/hall-960w.jpg",
+                "images/hall.jpg"
+            ]
+        );
+        assert_eq!(
+            first.counts(),
+            ImageCounts {
+                processed: 1,
+                reused: 0
+            }
+        );
+
+        let second = store();
+        let image = second.probe("images/hall.jpg", at(1)).unwrap().unwrap();
+        assert_eq!(second.render(&image).unwrap(), files, "same bytes");
+        assert_eq!(
+            second.counts(),
+            ImageCounts {
+                processed: 0,
+                reused: 1
+            }
+        );
+    }
+}
