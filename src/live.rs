@@ -276,12 +276,20 @@ fn aliases(page: &Page) -> Vec<&str> {
 /// The outputs an edit from `old` to `new` touches.
 fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
     let mut outputs = HashSet::from([html_path(&new.url)]);
-    // Images the page shows now, published if it did not show them before.
-    outputs.extend(
-        new.rendered
+    // Images the page did not show before are published now.
+    let shown = |page: &Page| -> Vec<std::sync::Arc<crate::images::Responsive>> {
+        page.rendered
             .images
             .iter()
-            .chain(&new.rendered.image)
+            .chain(&page.rendered.image)
+            .cloned()
+            .collect()
+    };
+    let before = shown(old);
+    outputs.extend(
+        shown(new)
+            .iter()
+            .filter(|image| !before.iter().any(|b| b.source == image.source))
             .flat_map(|image| image.variants.iter().map(|v| v.path.clone())),
     );
     let section = &site.library.sections[new.section];
