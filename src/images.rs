@@ -411,6 +411,80 @@ impl ImageStore {
     }
 }
 
+/// Warnings for JPEG files published as they are (linked, not shown) whose EXIF records where
+/// they were taken: pufa strips metadata only from the images it processes.
+pub fn located_copies(
+    content_dir: &Path,
+    assets: &[String],
+    images: &ImageStore,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    assets
+        .par_iter()
+        .filter(|path| Format::of(path) == Some(Format::Jpeg) && !images.is_processed(path))
+        .filter(|path| jpeg_head(&content_dir.join(path)).is_some_and(|head| has_gps(&head)))
+        .map(|path| {
+            Diagnostic::warning(
+                "image-gps",
+                format!("content/{path}"),
+                "this photo is published as it is, with the GPS position where it was taken",
+            )
+            .with_help("show it in a page (![…](…)) so pufa strips its metadata, or remove the position with a photo editor")
+        })
+        .collect()
+}
+
+/// The start of a file, where a JPEG keeps its EXIF block (at most 64 KiB, right after SOI).
+fn jpeg_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(70 * 1024);
+    std::fs::File::open(path)
+        .ok()?
+        .take(70 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
+}
+
+/// Whether a JPEG's EXIF block has a GPS section (IFD0 tag 0x8825).
+fn has_gps(jpeg: &[u8]) -> bool {
+    let mut at = 2;
+    while at + 4 <= jpeg.len() && jpeg[at] == 0xFF {
+        let marker = jpeg[at + 1];
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        let segment = jpeg.get(at + 4..at + 2 + length).unwrap_or(&[]);
+        if marker == 0xE1 && segment.starts_with(b"Exif\0\0") {
+            return tiff_has_gps(&segment[6..]);
+        }
+        if marker == 0xDA {
+            break;
+        }
+        at += 2 + length;
+    }
+    false
+}
+
+fn tiff_has_gps(tiff: &[u8]) -> bool {
+    let little = tiff.starts_with(b"II");
+    let u16_at = |i: usize| {
+        tiff.get(i..i + 2).map(|b| match little {
+            true => u16::from_le_bytes([b[0], b[1]]),
+            false => u16::from_be_bytes([b[0], b[1]]),
+        })
+    };
+    let u32_at = |i: usize| {
+        tiff.get(i..i + 4).map(|b| match little {
+            true => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            false => u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        })
+    };
+    let Some(ifd0) = u32_at(4).map(|o| o as usize) else {
+        return false;
+    };
+    let entries = u16_at(ifd0).unwrap_or(0);
+    (0..usize::from(entries)).any(|i| u16_at(ifd0 + 2 + i * 12) == Some(0x8825))
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -123,6 +123,11 @@ impl Site {
             options.progress.advance();
         });
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
+        diagnostics.extend(crate::images::located_copies(
+            &content_dir,
+            &library.assets,
+            &images,
+        ));
         Ok(Ok(Site {
             root: options.root.clone(),
             config,

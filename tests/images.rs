@@ -186,7 +186,9 @@ fn small_images_are_never_upscaled() {
 #[test]
 fn gps_and_all_other_exif_is_stripped_from_every_published_file() {
     let site = site_with_photo(photo(1000, 600, 1));
-    site.build(&[]).assert_ok();
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("image-gps"), "{}", run.stderr);
     for path in [
         "images/hall.jpg",
         "images/hall-480w.jpg",
@@ -359,8 +361,15 @@ fn unreferenced_files_are_copied_as_they_are() {
         "content/about.md",
         "---\ntitle: 关于我们\n---\n![徽标](files/logo.svg)\n\n[下载原图](files/original.jpg)\n",
     );
-    site.build(&[]).assert_ok();
+    let run = site.build(&[]);
+    run.assert_ok();
     assert_eq!(bytes(&site, "files/original.jpg"), original);
+    assert!(
+        run.stderr.contains("warning[image-gps]")
+            && run.stderr.contains("content/files/original.jpg"),
+        "a linked original's GPS position is pointed out: {}",
+        run.stderr
+    );
     assert!(!site.exists("files/original-480w.jpg"));
     let html = site.read("about/index.html");
     assert!(

@@ -303,11 +303,14 @@ fn a_photo_added_to_a_page_is_published_processed_and_a_new_photo_rebuilds_its_p
         "not shown yet"
     );
     site.write("content/news/mediation.md", "---\ntitle: 人民调解工作成效\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n\n![调解室](../images/square.jpg)\n");
-    wait_for("the resized photo", || {
-        get(server.port, "/images/square-480w.jpg").0 == 200
+    wait_for("the photo on the page", || {
+        get(server.port, "/news/mediation/")
+            .1
+            .contains("width=\"1000\" height=\"500\"")
     });
-    let page = get(server.port, "/news/mediation/").1;
-    assert!(page.contains("width=\"1000\" height=\"500\""), "{page}");
+    let (status, resized) = get(server.port, "/images/square-480w.jpg");
+    assert_eq!(status, 200, "the resized copy is published with the page");
+    assert!(!resized.contains("Exif"));
 
     site.write_bytes("content/images/square.jpg", &photo(800, 600));
     wait_for("the new photo's size on the page", || {
