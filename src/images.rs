@@ -628,35 +628,68 @@ fn keep_profile(encoder: &mut impl ImageEncoder, profile: Option<Vec<u8>>) {
     }
 }
 
+/// Resizes with the resizer typed to the pixel layout: `Resizer::resize` would instantiate its
+/// kernels for all thirteen layouts fast_image_resize knows, tripling pufa's compile time.
 fn resize(
     image: &DynamicImage,
     variant: &Variant,
     resizer: &mut fir::Resizer,
 ) -> Result<DynamicImage, String> {
-    let pixel_type = match image {
-        DynamicImage::ImageLuma8(_) => fir::PixelType::U8,
-        DynamicImage::ImageRgba8(_) => fir::PixelType::U8x4,
-        _ => fir::PixelType::U8x3,
-    };
+    use fir::pixels::{U8, U8x3, U8x4};
+    let (width, height) = (variant.width, variant.height);
+    let wrong_size = || "cannot be resized: the resized buffer has the wrong size".to_string();
+    match image {
+        DynamicImage::ImageLuma8(i) => ImageBuffer::from_raw(
+            width,
+            height,
+            resize_as::<U8>(i.as_raw(), i.dimensions(), variant, 1, resizer)?,
+        )
+        .map(DynamicImage::ImageLuma8)
+        .ok_or_else(wrong_size),
+        DynamicImage::ImageRgba8(i) => ImageBuffer::from_raw(
+            width,
+            height,
+            resize_as::<U8x4>(i.as_raw(), i.dimensions(), variant, 4, resizer)?,
+        )
+        .map(DynamicImage::ImageRgba8)
+        .ok_or_else(wrong_size),
+        other => {
+            let converted;
+            let rgb = match other {
+                DynamicImage::ImageRgb8(rgb) => rgb,
+                _ => {
+                    converted = other.to_rgb8();
+                    &converted
+                }
+            };
+            ImageBuffer::from_raw(
+                width,
+                height,
+                resize_as::<U8x3>(rgb.as_raw(), rgb.dimensions(), variant, 3, resizer)?,
+            )
+            .map(DynamicImage::ImageRgb8)
+            .ok_or_else(wrong_size)
+        }
+    }
+}
+
+fn resize_as<P: fir::PixelTrait>(
+    pixels: &[u8],
+    (width, height): (u32, u32),
+    to: &Variant,
+    bytes_per_pixel: usize,
+    resizer: &mut fir::Resizer,
+) -> Result<Vec<u8>, String> {
     let failed = |e: &dyn std::fmt::Display| format!("cannot be resized: {e}");
-    let source =
-        fir::images::ImageRef::new(image.width(), image.height(), image.as_bytes(), pixel_type)
-            .map_err(|e| failed(&e))?;
-    let mut target = fir::images::Image::new(variant.width, variant.height, pixel_type);
-    resizer
-        .resize(&source, &mut target, None)
+    let source = fir::images::TypedImageRef::<P>::from_buffer(width, height, pixels)
         .map_err(|e| failed(&e))?;
-    let (width, height, pixels) = (variant.width, variant.height, target.into_vec());
-    let image = match pixel_type {
-        fir::PixelType::U8 => {
-            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8)
-        }
-        fir::PixelType::U8x4 => {
-            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageRgba8)
-        }
-        _ => ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8),
-    };
-    image.ok_or_else(|| failed(&"the resized buffer has the wrong size"))
+    let mut resized = vec![0; to.width as usize * to.height as usize * bytes_per_pixel];
+    let mut target = fir::images::TypedImage::<P>::from_buffer(to.width, to.height, &mut resized)
+        .map_err(|e| failed(&e))?;
+    resizer
+        .resize_typed(&source, &mut target, None)
+        .map_err(|e| failed(&e))?;
+    Ok(resized)
 }
 
 #[cfg(test)]
