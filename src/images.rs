@@ -628,68 +628,49 @@ fn keep_profile(encoder: &mut impl ImageEncoder, profile: Option<Vec<u8>>) {
     }
 }
 
-/// Resizes with the resizer typed to the pixel layout: `Resizer::resize` would instantiate its
-/// kernels for all thirteen layouts fast_image_resize knows, tripling pufa's compile time.
+/// Resizes in RGBA whatever the layout: each pixel layout fast_image_resize is instantiated for
+/// costs pufa about 14 s of release compile (its kernels for every CPU extension), against a
+/// few milliseconds a photo for the conversion. The untyped `Resizer::resize` would
+/// instantiate all thirteen layouts.
 fn resize(
     image: &DynamicImage,
     variant: &Variant,
     resizer: &mut fir::Resizer,
 ) -> Result<DynamicImage, String> {
-    use fir::pixels::{U8, U8x3, U8x4};
-    let (width, height) = (variant.width, variant.height);
-    let wrong_size = || "cannot be resized: the resized buffer has the wrong size".to_string();
-    match image {
-        DynamicImage::ImageLuma8(i) => ImageBuffer::from_raw(
-            width,
-            height,
-            resize_as::<U8>(i.as_raw(), i.dimensions(), variant, 1, resizer)?,
-        )
-        .map(DynamicImage::ImageLuma8)
-        .ok_or_else(wrong_size),
-        DynamicImage::ImageRgba8(i) => ImageBuffer::from_raw(
-            width,
-            height,
-            resize_as::<U8x4>(i.as_raw(), i.dimensions(), variant, 4, resizer)?,
-        )
-        .map(DynamicImage::ImageRgba8)
-        .ok_or_else(wrong_size),
+    let converted;
+    let rgba = match image {
+        DynamicImage::ImageRgba8(rgba) => rgba,
         other => {
-            let converted;
-            let rgb = match other {
-                DynamicImage::ImageRgb8(rgb) => rgb,
-                _ => {
-                    converted = other.to_rgb8();
-                    &converted
-                }
-            };
-            ImageBuffer::from_raw(
-                width,
-                height,
-                resize_as::<U8x3>(rgb.as_raw(), rgb.dimensions(), variant, 3, resizer)?,
-            )
-            .map(DynamicImage::ImageRgb8)
-            .ok_or_else(wrong_size)
+            converted = other.to_rgba8();
+            &converted
         }
-    }
-}
-
-fn resize_as<P: fir::PixelTrait>(
-    pixels: &[u8],
-    (width, height): (u32, u32),
-    to: &Variant,
-    bytes_per_pixel: usize,
-    resizer: &mut fir::Resizer,
-) -> Result<Vec<u8>, String> {
+    };
     let failed = |e: &dyn std::fmt::Display| format!("cannot be resized: {e}");
-    let source = fir::images::TypedImageRef::<P>::from_buffer(width, height, pixels)
-        .map_err(|e| failed(&e))?;
-    let mut resized = vec![0; to.width as usize * to.height as usize * bytes_per_pixel];
-    let mut target = fir::images::TypedImage::<P>::from_buffer(to.width, to.height, &mut resized)
-        .map_err(|e| failed(&e))?;
+    let source = fir::images::TypedImageRef::<fir::pixels::U8x4>::from_buffer(
+        rgba.width(),
+        rgba.height(),
+        rgba.as_raw(),
+    )
+    .map_err(|e| failed(&e))?;
+    let mut pixels = vec![0; variant.width as usize * variant.height as usize * 4];
+    let mut target = fir::images::TypedImage::<fir::pixels::U8x4>::from_buffer(
+        variant.width,
+        variant.height,
+        &mut pixels,
+    )
+    .map_err(|e| failed(&e))?;
+    let options = fir::ResizeOptions::new().use_alpha(image.color().has_alpha());
     resizer
-        .resize_typed(&source, &mut target, None)
+        .resize_typed(&source, &mut target, &options)
         .map_err(|e| failed(&e))?;
-    Ok(resized)
+    let resized = ImageBuffer::from_raw(variant.width, variant.height, pixels)
+        .map(DynamicImage::ImageRgba8)
+        .ok_or_else(|| failed(&"the resized buffer has the wrong size"))?;
+    Ok(match image {
+        DynamicImage::ImageLuma8(_) => DynamicImage::ImageLuma8(resized.to_luma8()),
+        DynamicImage::ImageRgba8(_) => resized,
+        _ => DynamicImage::ImageRgb8(resized.to_rgb8()),
+    })
 }
 
 #[cfg(test)]
@@ -706,6 +687,36 @@ mod tests {
         .write_to(Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
         .unwrap();
         bytes
+    }
+
+    #[test]
+    fn transparency_and_grey_survive_resizing() {
+        let dir = tempfile::tempdir().unwrap();
+        let logo = image::RgbaImage::from_fn(1000, 500, |x, _| match x < 500 {
+            true => image::Rgba([0, 0, 0, 0]),
+            false => image::Rgba([200, 0, 0, 255]),
+        });
+        let grey = image::GrayImage::from_pixel(1000, 500, image::Luma([77]));
+        for (name, picture) in [
+            ("logo.png", DynamicImage::ImageRgba8(logo)),
+            ("grey.png", DynamicImage::ImageLuma8(grey)),
+        ] {
+            picture.save(dir.path().join(name)).unwrap();
+        }
+        let store = ImageStore::new(dir.path(), dir.path().join("cache"), &[480]);
+        let at = || Reference::at("content/a.md", "a", 1, 1);
+        let resized = |name: &str| {
+            let image = store.probe(name, at()).unwrap().unwrap();
+            let files = store.render(&image).unwrap();
+            image::load_from_memory(&files[0].1).unwrap()
+        };
+        let logo = resized("logo.png");
+        assert_eq!(logo.color(), image::ColorType::Rgba8);
+        assert_eq!(logo.to_rgba8().get_pixel(10, 10)[3], 0, "still transparent");
+        assert_eq!(logo.to_rgba8().get_pixel(470, 10)[0], 200);
+        let grey = resized("grey.png");
+        assert_eq!(grey.color(), image::ColorType::L8);
+        assert_eq!(grey.to_luma8().get_pixel(100, 100)[0], 77);
     }
 
     #[test]

@@ -22,9 +22,8 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    match write_images(site, staging) {
-        Ok(()) => {}
-        Err(findings) => diagnostics.extend(findings),
+    if let Err(findings) = write_images(site, staging) {
+        diagnostics.extend(findings);
     }
     let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
     site.progress.step("writing", outputs);
