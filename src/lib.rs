@@ -14,11 +14,13 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod geo;
 pub mod home;
+pub mod images;
 pub mod kinds;
 pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -34,11 +36,7 @@ pub use site::{BuildOptions, BuildSummary, Site, UnusableRoot};
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
     match Site::load(options)? {
         Ok(site) => Ok(site.check()),
-        Err(diagnostics) => Ok(BuildSummary {
-            pages: 0,
-            files: 0,
-            diagnostics,
-        }),
+        Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }
 
@@ -50,10 +48,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
         .unwrap_or_else(|| options.root.join("public"));
     match Site::load(options)? {
         Ok(site) => Ok(site.build(&out)),
-        Err(diagnostics) => Ok(BuildSummary {
-            pages: 0,
-            files: 0,
-            diagnostics,
-        }),
+        Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }

@@ -198,6 +198,8 @@ impl LiveSite {
         match site.library.by_path.get(&relative) {
             Some(&i) if !site.library.pages[i].is_index => Change::Page(relative),
             Some(_) => Change::Everything,
+            // A new photo may have another size: the pages showing it change too.
+            None if site.images.is_processed(&relative) => Change::Everything,
             None if site.library.assets.contains(&relative) => Change::Asset(relative),
             None => Change::Everything,
         }
@@ -230,7 +232,12 @@ impl LiveSite {
         if page.url != old.url {
             return None;
         }
-        render_page(&mut page, &site.config, &LinkMaps::of(&site.library));
+        render_page(
+            &mut page,
+            &site.config,
+            &LinkMaps::of(&site.library),
+            &site.images,
+        );
         let outputs = touched(site, old, &page);
         site.library.pages[index] = page;
         resort_section(site, index);
@@ -269,6 +276,22 @@ fn aliases(page: &Page) -> Vec<&str> {
 /// The outputs an edit from `old` to `new` touches.
 fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
     let mut outputs = HashSet::from([html_path(&new.url)]);
+    // Images the page did not show before are published now.
+    let shown = |page: &Page| -> Vec<std::sync::Arc<crate::images::Responsive>> {
+        page.rendered
+            .images
+            .iter()
+            .chain(&page.rendered.image)
+            .cloned()
+            .collect()
+    };
+    let before = shown(old);
+    outputs.extend(
+        shown(new)
+            .iter()
+            .filter(|image| !before.iter().any(|b| b.source == image.source))
+            .flat_map(|image| image.variants.iter().map(|v| v.path.clone())),
+    );
     let section = &site.library.sections[new.section];
     let listed = old.meta.title != new.meta.title
         || old.meta.date != new.meta.date

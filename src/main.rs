@@ -1,11 +1,15 @@
 //! The `pufa` command: parse arguments, call the library, print, exit 0 / 1 / 2.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pufa::diagnostics::Severity;
+use pufa::images::ImageCounts;
+use pufa::progress::{Progress, Reporter};
 use pufa::scaffold::Scaffold;
 
 #[derive(Parser)]
@@ -102,13 +106,23 @@ fn main() -> ExitCode {
             quiet,
             report,
         } => {
+            let bar = TerminalBar::for_build(quiet);
             let options = pufa::BuildOptions {
                 root,
                 out,
                 base_url,
                 drafts,
+                progress: bar
+                    .clone()
+                    .map(|b| Reporter::new(b as Arc<dyn Progress>))
+                    .unwrap_or_default(),
             };
-            build(&options, quiet, report)
+            let started = Instant::now();
+            let summary = pufa::build(&options);
+            if let Some(bar) = bar {
+                bar.clear();
+            }
+            finish_build(summary, quiet, report, started)
         }
         Command::Serve {
             root,
@@ -160,6 +174,7 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts: false,
+                progress: Reporter::default(),
             };
             check(&options, format)
         }
@@ -239,9 +254,13 @@ fn check(options: &pufa::BuildOptions, format: Format) -> ExitCode {
     }
 }
 
-fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> ExitCode {
-    let started = Instant::now();
-    let summary = match pufa::build(options) {
+fn finish_build(
+    summary: Result<pufa::BuildSummary, pufa::UnusableRoot>,
+    quiet: bool,
+    report: Option<PathBuf>,
+    started: Instant,
+) -> ExitCode {
+    let summary = match summary {
         Ok(summary) => summary,
         Err(pufa::UnusableRoot(message)) => {
             eprintln!("error: {message}");
@@ -262,6 +281,7 @@ fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> 
             "errors": errors,
             "warnings": warnings,
             "elapsed_ms": elapsed,
+            "images": summary.images,
             "diagnostics": summary.diagnostics,
         });
         let text = serde_json::to_string_pretty(&json).unwrap_or_default();
@@ -277,10 +297,111 @@ fn build(options: &pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> 
         return ExitCode::from(1);
     }
     if !quiet {
+        let images = match summary.images {
+            ImageCounts {
+                processed: 0,
+                reused: 0,
+            } => String::new(),
+            ImageCounts { processed, reused } => {
+                format!(" ({processed} image(s) processed, {reused} from the cache)")
+            }
+        };
         println!(
-            "built {} pages, {} files, {warnings} warning(s) in {elapsed} ms",
+            "built {} pages, {} files{images}, {warnings} warning(s) in {elapsed} ms",
             summary.pages, summary.files
         );
     }
     ExitCode::SUCCESS
+}
+
+/// The progress bar of a long build, on stderr, redrawn in place (`\r`) ten times a second
+/// by a thread of its own once the build has run for a second, so that a step stuck on one
+/// big photo still shows the build is alive.
+struct TerminalBar {
+    started: Instant,
+    state: Mutex<BarState>,
+    done: std::sync::atomic::AtomicBool,
+    ticker: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+#[derive(Default)]
+struct BarState {
+    step: &'static str,
+    total: usize,
+    done: usize,
+    /// The line on screen, if any.
+    shown: Option<String>,
+}
+
+impl TerminalBar {
+    const AFTER: Duration = Duration::from_secs(1);
+    const EVERY: Duration = Duration::from_millis(100);
+
+    /// A bar when a person watches stderr; none in CI logs, pipes or with `--quiet`.
+    fn for_build(quiet: bool) -> Option<Arc<TerminalBar>> {
+        let ci = std::env::var_os("CI").is_some();
+        if !pufa::progress::bar_wanted(std::io::stderr().is_terminal(), ci, quiet) {
+            return None;
+        }
+        let bar = Arc::new(TerminalBar {
+            started: Instant::now(),
+            state: Mutex::new(BarState::default()),
+            done: Default::default(),
+            ticker: Mutex::new(None),
+        });
+        let ticking = bar.clone();
+        let ticker = std::thread::spawn(move || ticking.tick());
+        *bar.ticker.lock().unwrap_or_else(|e| e.into_inner()) = Some(ticker);
+        Some(bar)
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, BarState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn tick(&self) {
+        use std::sync::atomic::Ordering;
+        while !self.done.load(Ordering::Relaxed) {
+            std::thread::park_timeout(Self::EVERY);
+            let elapsed = self.started.elapsed();
+            if elapsed < Self::AFTER || self.done.load(Ordering::Relaxed) {
+                continue;
+            }
+            let mut state = self.state();
+            let line = format!(
+                "{}  {} s",
+                pufa::progress::bar_line(state.step, state.done, state.total),
+                elapsed.as_secs()
+            );
+            if state.shown.as_ref() != Some(&line) {
+                eprint!("\r{line}");
+                state.shown = Some(line);
+            }
+        }
+    }
+
+    /// Stops the bar and rubs it out, before the summary and the findings are printed.
+    fn clear(&self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(ticker) = self.ticker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            ticker.thread().unpark();
+            let _ = ticker.join();
+        }
+        if let Some(line) = self.state().shown.take() {
+            eprint!("\r{}\r", " ".repeat(line.len()));
+        }
+    }
+}
+
+impl Progress for TerminalBar {
+    fn step(&self, name: &'static str, total: usize) {
+        let mut state = self.state();
+        state.step = name;
+        state.total = total;
+        state.done = 0;
+    }
+
+    fn advance(&self) {
+        self.state().done += 1;
+    }
 }

@@ -97,9 +97,35 @@ pub fn plan(site: &Site) -> Plan {
     for asset in &library.assets {
         plan.claim(asset.clone(), format!("content/{asset}"), None);
     }
+    plan_images(site, &mut plan);
     plan_kind_outputs(site, &mut plan);
     plan_aliases(site, &mut plan);
     plan
+}
+
+/// The resized copies of each image pages show, published beside it (`hall-480w.jpg`).
+fn plan_images(site: &Site, plan: &mut Plan) {
+    for (image, _) in site.images.shown() {
+        let owner = format!("content/{}", image.source);
+        for variant in image.resized() {
+            match plan.claims.get(&variant.path) {
+                Some(other) => plan.diagnostics.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        other.clone(),
+                        format!(
+                            "{owner} is published {} px wide as {}, which is this file's name",
+                            variant.width, variant.path
+                        ),
+                    )
+                    .with_help(
+                        "rename this file; pufa names the resized copies of an image NAME-<width>w",
+                    ),
+                ),
+                None => plan.claim(variant.path.clone(), owner.clone(), None),
+            }
+        }
+    }
 }
 
 fn plan_kind_outputs(site: &Site, plan: &mut Plan) {

@@ -102,6 +102,7 @@ async fn run(
         out: Some(out.clone()),
         base_url: Some(url.clone()),
         drafts: options.drafts,
+        progress: Default::default(),
     };
     let mut live = LiveSite::new(build, out.clone());
     let first = tokio::task::block_in_place(|| live.full());

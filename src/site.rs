@@ -11,9 +11,11 @@ use crate::config::Config;
 use crate::content::taxonomy::{self, Taxonomy};
 use crate::content::{self, Library, LoadOptions};
 use crate::diagnostics::Diagnostic;
+use crate::images::{ImageCounts, ImageStore, Reference};
 use crate::kinds::KindContext;
 use crate::markdown::links::{LinkTargets, PagePlace};
 use crate::markdown::{self};
+use crate::progress::Reporter;
 use crate::render::Renderer;
 use crate::render::theme::Theme;
 
@@ -25,6 +27,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Where the build reports how far it has got (nowhere by default).
+    pub progress: Reporter,
 }
 
 /// A loaded, checked site, ready to write.
@@ -35,6 +39,9 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub theme: Theme,
     pub renderer: Renderer,
+    /// The images pages show, probed while rendering and processed while writing.
+    pub images: ImageStore,
+    pub progress: Reporter,
     /// Findings so far (warnings, and errors that did not stop loading).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -45,9 +52,20 @@ pub struct BuildSummary {
     pub pages: usize,
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
+    pub images: ImageCounts,
 }
 
 impl BuildSummary {
+    /// The summary of a build that stopped before writing anything.
+    pub fn failed(diagnostics: Vec<Diagnostic>) -> BuildSummary {
+        BuildSummary {
+            pages: 0,
+            files: 0,
+            diagnostics,
+            images: ImageCounts::default(),
+        }
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -94,11 +112,22 @@ impl Site {
             &mut diagnostics,
         );
         let targets = LinkMaps::of(&library);
-        library
-            .pages
-            .par_iter_mut()
-            .for_each(|page| render_page(page, &config, &targets));
+        let images = ImageStore::new(
+            &content_dir,
+            options.root.join(crate::images::CACHE_DIR),
+            &config.images.widths,
+        );
+        options.progress.step("pages", library.pages.len());
+        library.pages.par_iter_mut().for_each(|page| {
+            render_page(page, &config, &targets, &images);
+            options.progress.advance();
+        });
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
+        diagnostics.extend(crate::images::located_copies(
+            &content_dir,
+            &library.assets,
+            &images,
+        ));
         Ok(Ok(Site {
             root: options.root.clone(),
             config,
@@ -106,6 +135,8 @@ impl Site {
             taxonomies,
             theme,
             renderer,
+            images,
+            progress: options.progress.clone(),
             diagnostics,
         }))
     }
@@ -133,21 +164,13 @@ impl Site {
         let plan = crate::plan::plan(self);
         let mut diagnostics = self.findings(&plan);
         if diagnostics.iter().any(Diagnostic::is_error) {
-            return BuildSummary {
-                pages: 0,
-                files: 0,
-                diagnostics,
-            };
+            return BuildSummary::failed(diagnostics);
         }
         let staging = match crate::output::Staging::create(out) {
             Ok(s) => s,
             Err(e) => {
                 diagnostics.push(e);
-                return BuildSummary {
-                    pages: 0,
-                    files: 0,
-                    diagnostics,
-                };
+                return BuildSummary::failed(diagnostics);
             }
         };
         let pages = crate::write::write_site(self, &plan, &staging, &mut diagnostics);
@@ -161,6 +184,7 @@ impl Site {
             pages,
             files,
             diagnostics: sorted(diagnostics),
+            images: self.images.counts(),
         }
     }
 
@@ -175,6 +199,7 @@ impl Site {
             pages,
             files: staging.files_written(),
             diagnostics: sorted(diagnostics),
+            images: self.images.counts(),
         }
     }
 
@@ -208,14 +233,21 @@ impl LinkMaps {
     }
 }
 
-/// Renders one page's Markdown, resolving its links; its findings go onto the page.
-pub(crate) fn render_page(page: &mut content::Page, config: &Config, maps: &LinkMaps) {
+/// Renders one page's Markdown, resolving its links and probing its images; its findings go
+/// onto the page.
+pub(crate) fn render_page(
+    page: &mut content::Page,
+    config: &Config,
+    maps: &LinkMaps,
+    images: &ImageStore,
+) {
     let targets = LinkTargets {
         pages: &maps.pages,
         excluded: &maps.excluded,
         assets: &maps.assets,
         base_path: &config.base_path,
         unsafe_html: config.markdown.unsafe_html,
+        images: Some(images),
     };
     let place = PagePlace {
         file: &page.file,
@@ -226,27 +258,39 @@ pub(crate) fn render_page(page: &mut content::Page, config: &Config, maps: &Link
     page.rendered = markdown::render(&place, &targets);
     let found = std::mem::take(&mut page.rendered.links.diagnostics);
     page.diagnostics.extend(found);
-    if let Some(image) = &page.meta.image {
-        let resolved = crate::markdown::links::join(page.dir(), &image.value);
-        if !image.value.contains("://")
-            && !resolved.as_ref().is_some_and(|r| maps.assets.contains(r))
-        {
-            let missing = Diagnostic::error("missing-image", &page.file, format!("the image `{}` does not exist", image.value))
-                .at(&page.text, image.line, image.column)
-                .with_help("check the file name; paths are relative to this page, or start with / for the content folder");
-            page.diagnostics.push(missing);
+    front_matter_image(page, maps, images);
+}
+
+/// Checks the front matter's `image:` (it must exist and have alt text) and probes it.
+fn front_matter_image(page: &mut content::Page, maps: &LinkMaps, images: &ImageStore) {
+    let Some(image) = &page.meta.image else {
+        return;
+    };
+    let resolved = crate::markdown::links::join(page.dir(), &image.value);
+    let local = resolved.as_ref().filter(|r| maps.assets.contains(*r));
+    if let Some(path) = local {
+        let at = Reference::at(&page.file, &page.text, image.line, image.column);
+        match images.probe(path, at) {
+            Some(Ok(shown)) => page.rendered.image = Some(shown),
+            Some(Err(bad)) => page.diagnostics.push(bad),
+            None => {}
         }
-        if page
-            .meta
-            .image_alt
-            .as_deref()
-            .is_none_or(|a| a.trim().is_empty())
-        {
-            let no_alt = Diagnostic::warning("image-alt", &page.file, "`image` has no `image_alt`")
-                .at(&page.text, image.line, image.column)
-                .with_help("add `image_alt:` describing the picture for screen readers");
-            page.diagnostics.push(no_alt);
-        }
+    } else if !image.value.contains("://") {
+        let missing = Diagnostic::error("missing-image", &page.file, format!("the image `{}` does not exist", image.value))
+            .at(&page.text, image.line, image.column)
+            .with_help("check the file name; paths are relative to this page, or start with / for the content folder");
+        page.diagnostics.push(missing);
+    }
+    if page
+        .meta
+        .image_alt
+        .as_deref()
+        .is_none_or(|a| a.trim().is_empty())
+    {
+        let no_alt = Diagnostic::warning("image-alt", &page.file, "`image` has no `image_alt`")
+            .at(&page.text, image.line, image.column)
+            .with_help("add `image_alt:` describing the picture for screen readers");
+        page.diagnostics.push(no_alt);
     }
 }
 

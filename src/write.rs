@@ -22,6 +22,11 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    if let Err(findings) = write_images(site, staging) {
+        diagnostics.extend(findings);
+    }
+    let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
+    site.progress.step("writing", outputs);
     let steps: [WriteStep; 10] = [
         write_kind_outputs,
         write_pages,
@@ -101,7 +106,9 @@ fn render_to(
     }
     let html = site.renderer.render(template, context)?;
     staging.capture_searchable(path, &html);
-    staging.write(path, html.as_bytes())
+    staging.write(path, html.as_bytes())?;
+    site.progress.advance();
+    Ok(())
 }
 
 fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
@@ -402,12 +409,48 @@ fn write_kind_outputs(
     .map(|_| pages)
 }
 
+/// Publishes every image pages show, processed (resized, upright, without EXIF), in parallel
+/// over the images. Errors point at the first place that shows the image. Warnings (an
+/// unwritable cache) come back with the errors.
+fn write_images(site: &Site, staging: &Staging) -> Result<(), Vec<Diagnostic>> {
+    let images: Vec<_> = site
+        .images
+        .shown()
+        .into_iter()
+        .filter(|(image, _)| image.variants.iter().any(|v| staging.wants(&v.path)))
+        .collect();
+    if images.is_empty() {
+        return Ok(());
+    }
+    site.progress.step("images", images.len());
+    let mut findings: Vec<Diagnostic> = site.images.prepare_cache().into_iter().collect();
+    findings.par_extend(images.par_iter().filter_map(|(image, shown_at)| {
+        let written = match site.images.render(image) {
+            Ok(files) => files
+                .iter()
+                .try_for_each(|(path, bytes)| staging.write(path, bytes)),
+            Err(reason) => Err(shown_at.bad_image(&image.source, &reason)),
+        };
+        site.progress.advance();
+        written.err()
+    }));
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(findings)
+    }
+}
+
+/// Copies the files pages link to as they are; images pages show are published processed.
 fn copy_assets(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let content = site.root.join("content");
-    all(&site.library.assets, |asset| {
-        staging.copy(&content.join(asset), asset)
-    })
-    .map(|_| 0)
+    let assets: Vec<&String> = site
+        .library
+        .assets
+        .iter()
+        .filter(|asset| !site.images.is_processed(asset))
+        .collect();
+    all(&assets, |asset| staging.copy(&content.join(asset), asset)).map(|_| 0)
 }
 
 fn write_statics(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {

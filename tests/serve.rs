@@ -348,3 +348,42 @@ fn search_catches_up_with_an_edit() {
         indexed("枫桥式司法所创建")
     });
 }
+
+#[test]
+fn a_photo_added_to_a_page_is_published_processed_and_a_new_photo_rebuilds_its_pages() {
+    let site = Site::copy_of("fixtures/basic");
+    let photo = |width: u32, height: u32| {
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            width,
+            height,
+            image::Rgb([40, 90, 200]),
+        ))
+        .write_to(std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .unwrap();
+        bytes
+    };
+    site.write_bytes("content/images/square.jpg", &photo(1000, 500));
+    let server = start(&site);
+    assert_eq!(
+        get(server.port, "/images/square-480w.jpg").0,
+        404,
+        "not shown yet"
+    );
+    site.write("content/news/mediation.md", "---\ntitle: 人民调解工作成效\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n\n![调解室](../images/square.jpg)\n");
+    wait_for("the photo on the page", || {
+        get(server.port, "/news/mediation/")
+            .1
+            .contains("width=\"1000\" height=\"500\"")
+    });
+    let (status, resized) = get(server.port, "/images/square-480w.jpg");
+    assert_eq!(status, 200, "the resized copy is published with the page");
+    assert!(!resized.contains("Exif"));
+
+    site.write_bytes("content/images/square.jpg", &photo(800, 600));
+    wait_for("the new photo's size on the page", || {
+        get(server.port, "/news/mediation/")
+            .1
+            .contains("width=\"800\" height=\"600\"")
+    });
+}

@@ -9,6 +9,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use super::Spanned;
 use super::html::is_script_url;
 use crate::diagnostics::Diagnostic;
+use crate::images::ImageStore;
 
 /// What links can point at, shared by every page of the build.
 pub struct LinkTargets<'a> {
@@ -21,6 +22,8 @@ pub struct LinkTargets<'a> {
     /// `/` or `/sfj/`.
     pub base_path: &'a str,
     pub unsafe_html: bool,
+    /// The build's images, for responsive `<img>` tags; `None` leaves images as plain tags.
+    pub images: Option<&'a ImageStore>,
 }
 
 /// An anchor that can only be checked once every page's headings are known.
@@ -86,11 +89,9 @@ pub fn resolve<'a>(
             }
             Event::End(TagEnd::Image) => {
                 if let Some((at, false)) = image_alt.take() {
-                    report.diagnostics.push(
-                        Diagnostic::warning("image-alt", place.file, "image without alt text")
-                            .at_offset(place.text, at)
-                            .with_help("describe the picture for screen readers: ![夏县公共法律服务中心大厅](…)"),
-                    );
+                    report
+                        .diagnostics
+                        .push(missing_alt(place.file, place.text, at));
                 }
             }
             _ => {}
@@ -98,6 +99,13 @@ pub fn resolve<'a>(
         out.push((event, range));
     }
     (out, report)
+}
+
+/// The warning for an image without alt text at byte `offset` of a page.
+pub(crate) fn missing_alt(file: &str, text: &str, offset: usize) -> Diagnostic {
+    Diagnostic::warning("image-alt", file, "image without alt text")
+        .at_offset(text, offset)
+        .with_help("describe the picture for screen readers: ![夏县公共法律服务中心大厅](…)")
 }
 
 /// Link text that says nothing about where it goes ("点击这里"): screen-reader users often
@@ -243,7 +251,7 @@ fn is_page_path(path: &str) -> bool {
     path.ends_with('/') || !path.rsplit('/').next().unwrap_or("").contains('.')
 }
 
-fn has_scheme(dest: &str) -> bool {
+pub(crate) fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {
         Some(i) => {
             dest[..i]
@@ -287,7 +295,7 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }
@@ -340,6 +348,7 @@ mod tests {
                 assets: &self.assets,
                 base_path: "/sfj/",
                 unsafe_html: false,
+                images: None,
             };
             let place = PagePlace {
                 file: "content/news/a.md",

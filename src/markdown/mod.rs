@@ -4,14 +4,17 @@
 pub mod anchors;
 pub mod cjk;
 pub mod html;
+pub mod images;
 pub mod links;
 pub mod toc;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
+use crate::images::Responsive;
 use anchors::Heading;
 use links::{LinkReport, LinkTargets, PagePlace};
 use toc::TocEntry;
@@ -28,6 +31,10 @@ pub struct Rendered {
     /// The first paragraph as plain text, for lists and `<meta name="description">`.
     pub first_paragraph: String,
     pub links: LinkReport,
+    /// The processed images the body shows, in order.
+    pub images: Vec<Arc<Responsive>>,
+    /// The front matter's `image:`, when pufa processes it (set by the build, not this pass).
+    pub image: Option<Arc<Responsive>>,
 }
 
 fn options() -> Options {
@@ -53,7 +60,9 @@ pub fn render(place: &PagePlace, targets: &LinkTargets) -> Rendered {
     let events = cjk::merge_text(cjk::join_soft_breaks(events));
     let (events, unpaired) = cjk::repair_strong(events);
     let (events, headings, duplicate_ids) = anchors::assign_ids(events);
+    let (events, images) = images::responsive(events, place, targets);
     let (events, mut links) = links::resolve(events, place, targets);
+    links.diagnostics.extend(images.diagnostics);
     for offset in unpaired {
         links.diagnostics.push(
             Diagnostic::warning(
@@ -86,6 +95,8 @@ pub fn render(place: &PagePlace, targets: &LinkTargets) -> Rendered {
         headings,
         first_paragraph,
         links,
+        images: images.shown,
+        image: None,
     }
 }
 
@@ -143,6 +154,7 @@ pub(crate) mod tests {
             assets: &assets,
             base_path: "/",
             unsafe_html: false,
+            images: None,
         };
         let place = PagePlace {
             file: "content/a.md",

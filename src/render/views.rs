@@ -158,7 +158,7 @@ pub struct PageView<'a> {
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub terms: Vec<TermLink>,
-    pub image: Option<Link>,
+    pub image: Option<ImageView>,
     pub section: Link,
     pub kind: &'static str,
 }
@@ -195,15 +195,50 @@ impl<'a> PageView<'a> {
             content: &page.rendered.html,
             toc: &page.rendered.toc,
             terms,
-            image: page.meta.image.as_ref().map(|image| Link {
-                title: page.meta.image_alt.clone().unwrap_or_default(),
-                url: image_url(config, page, &image.value),
-            }),
+            image: page
+                .meta
+                .image
+                .as_ref()
+                .map(|image| ImageView::new(config, page, &image.value)),
             section: Link {
                 title: library.section_title(section).to_string(),
                 url: site_url(&config.base_path, &section.url),
             },
             kind: section.kind.name(),
+        }
+    }
+}
+
+/// The front matter's `image:` as templates show it. `srcset`, `sizes`, `width` and `height`
+/// are set for the images pufa processes (JPEG, PNG, WebP in `content/`), not for SVG files or
+/// other sites' images.
+#[derive(Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub alt: String,
+    /// The alt text again, under the name themes written before `alt` existed use.
+    pub title: String,
+    pub srcset: Option<String>,
+    pub sizes: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl ImageView {
+    fn new(config: &Config, page: &Page, image: &str) -> ImageView {
+        let alt = page.meta.image_alt.clone().unwrap_or_default();
+        let processed = page.rendered.image.as_deref();
+        ImageView {
+            url: processed.map_or_else(
+                || image_url(config, page, image),
+                |p| p.src(&config.base_path),
+            ),
+            title: alt.clone(),
+            alt,
+            srcset: processed.map(|p| p.srcset(&config.base_path)),
+            sizes: processed.map(|_| crate::images::SIZES),
+            width: processed.map(|p| p.width),
+            height: processed.map(|p| p.height),
         }
     }
 }
