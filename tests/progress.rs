@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use common::Site;
 use image::{Rgb, RgbImage};
@@ -27,8 +27,8 @@ fn slow_site() -> Site {
     site
 }
 
-/// Runs `pufa build` on a pseudo-terminal; `None` where `script` is missing. Returns what the
-/// terminal showed and the build's own time from its summary line.
+/// Runs `pufa build` on a pseudo-terminal; `None` where `script` is missing or cannot get one.
+/// Returns what the terminal showed and the build's own time from its summary line.
 fn on_terminal(site: &Site, extra: &str, ci: bool) -> Option<(String, u64)> {
     let command = format!(
         "'{}' build --root '{}' {extra}",
@@ -36,15 +36,21 @@ fn on_terminal(site: &Site, extra: &str, ci: bool) -> Option<(String, u64)> {
         site.root().display()
     );
     let mut script = Command::new("script");
-    script.args(["-qec", &command, "/dev/null"]);
+    // With stdin closed (as some CI runners leave it) `script` runs nothing at all.
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null());
     if ci {
         script.env("CI", "true");
     } else {
         script.env_remove("CI");
     }
     let output = script.output().ok()?;
-    assert!(output.status.success(), "{output:?}");
     let shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    if shown.is_empty() {
+        return None; // no pseudo-terminal to be had here
+    }
+    assert!(output.status.success(), "{shown}");
     let elapsed = shown
         .rsplit(" in ")
         .next()
