@@ -43,17 +43,7 @@ with open(f"{root}/content/directory/people.yaml", "w") as f:
         f.write("    services: [人民调解, 普法宣传]\n")
 PY
 
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
+. "$(dirname "$0")/lib.sh"
 
 "$pufa" build --root "$work" --quiet   # fail loudly on errors
 ms=$(median_ms "$pufa" build --root "$work" --quiet)

@@ -16,18 +16,7 @@ trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 pufa="$here/target/release/pufa"
 
-# median wall-clock milliseconds of "$@" over $runs runs
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
+. "$(dirname "$0")/lib.sh"
 
 printf '%-8s %-8s %10s %10s %12s\n' tool pages ms pages/s vs-hugo
 for n in "${sizes[@]}"; do
