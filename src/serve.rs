@@ -170,7 +170,6 @@ fn watch(
             .watch(&dir, RecursiveMode::Recursive)
             .map_err(|e| ServeError::Other(format!("cannot watch {}: {e}", dir.display())))?;
     }
-    let search = SearchRefresh::default();
     std::thread::spawn(move || {
         let _keep_watching = debouncer;
         let mut generation = 0;
@@ -193,49 +192,12 @@ fn watch(
             }
             let rebuild = live.changed(&paths);
             report(ServeEvent::Rebuilt(&rebuild));
-            if !rebuild.full && rebuild.written.iter().any(|p| p.ends_with(".html")) {
-                search.refresh(&shared.out);
-            }
             *shared.last.lock().unwrap_or_else(|e| e.into_inner()) = rebuild;
             generation += 1;
             let _ = shared.reloads.send(generation);
         }
     });
     Ok(())
-}
-
-/// Brings the search index up to date after incremental rebuilds, in the background: the
-/// browser reloads at once and search catches up (Pagefind rebuilds its index whole). Edits
-/// that arrive while it runs are picked up by one more run.
-#[derive(Default, Clone)]
-struct SearchRefresh {
-    /// (running, another run wanted)
-    state: Arc<Mutex<(bool, bool)>>,
-}
-
-impl SearchRefresh {
-    fn refresh(&self, out: &Path) {
-        {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            if state.0 {
-                state.1 = true;
-                return;
-            }
-            *state = (true, false);
-        }
-        let (this, out) = (self.clone(), out.to_path_buf());
-        std::thread::spawn(move || {
-            loop {
-                let _ = crate::search::reindex_folder(&out, "/");
-                let mut state = this.state.lock().unwrap_or_else(|e| e.into_inner());
-                if !state.1 {
-                    state.0 = false;
-                    return;
-                }
-                state.1 = false;
-            }
-        });
-    }
 }
 
 async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
