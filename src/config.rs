@@ -1,5 +1,7 @@
 //! `content/site.yaml`: the raw struct editors write, checked into the [`Config`] the build uses.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -33,8 +35,9 @@ struct RawConfig {
     images: ImageOptions,
     #[serde(default)]
     directory: DirectoryOptions,
-    /// Whether to build the search index (on by default; a very large site may turn it off).
-    search: Option<bool>,
+    /// `search: false`, or `search: { synonyms: … }`.
+    #[serde(default)]
+    search: SearchOptions,
 }
 
 /// One entry of the main navigation.
@@ -95,6 +98,60 @@ pub struct DirectoryOptions {
     pub mask_mobile: bool,
 }
 
+/// `search:` in site.yaml: `false` turns search off; a map keeps it on with options.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub enabled: bool,
+    /// Words citizens type → the words the site uses: `{ 退休金: [养老保险] }`.
+    pub synonyms: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            enabled: true,
+            synonyms: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearchMap {
+    #[serde(default)]
+    synonyms: BTreeMap<String, Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SearchOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`true`, `false` or `{ synonyms: { 词: [同义词] } }`")
+            }
+            fn visit_bool<E>(self, enabled: bool) -> Result<SearchOptions, E> {
+                Ok(SearchOptions {
+                    enabled,
+                    ..SearchOptions::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SearchOptions, A::Error> {
+                let raw =
+                    RawSearchMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SearchOptions {
+                    enabled: true,
+                    synonyms: raw.synonyms,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -115,8 +172,8 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
     pub directory: DirectoryOptions,
-    /// Build the Chinese search index under `/pagefind/`.
-    pub search: bool,
+    /// The Chinese search index under `/search/`.
+    pub search: SearchOptions,
 }
 
 impl Config {
@@ -209,6 +266,7 @@ impl RawConfig {
                 })
                 .collect()
         });
+        errors.extend(check_synonyms(&self.search.synonyms));
         if self.images.widths.is_empty() || self.images.widths.contains(&0) {
             errors.push(
                 Diagnostic::error(
@@ -242,10 +300,36 @@ impl RawConfig {
             footer: self.footer,
             markdown: self.markdown,
             images: self.images,
-            search: self.search.unwrap_or(true),
+            search: self.search,
             directory: self.directory,
         })
     }
+}
+
+/// A synonym is one word (what a citizen types between spaces) standing for other words.
+fn check_synonyms(synonyms: &BTreeMap<String, Vec<String>>) -> Vec<Diagnostic> {
+    let one_word = |w: &str| !w.trim().is_empty() && !w.contains(char::is_whitespace);
+    synonyms
+        .iter()
+        .filter_map(|(word, others)| {
+            let problem = if !one_word(word) {
+                Some(format!("`{word}` is not one word"))
+            } else if others.is_empty() {
+                Some(format!("`{word}` has no synonyms"))
+            } else if let Some(bad) = others.iter().find(|o| !one_word(o)) {
+                Some(format!("the synonym `{bad}` of `{word}` is not one word"))
+            } else {
+                others
+                    .iter()
+                    .any(|o| o == word)
+                    .then(|| format!("`{word}` is listed as its own synonym"))
+            };
+            problem.map(|message| {
+                Diagnostic::error("bad-synonym", CONFIG_PATH, format!("search.synonyms: {message}"))
+                    .with_help("write each synonym as one word without spaces, e.g. `search: { synonyms: { 退休金: [养老保险, 养老金] } }`")
+            })
+        })
+        .collect()
 }
 
 /// Checks a base URL and returns its path, always starting and ending with `/`.

@@ -27,6 +27,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod svg;
+pub mod textsearch;
 pub mod write;
 pub mod yaml;
 

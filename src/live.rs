@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::plan::{html_path, list_pages};
 use crate::render::views::pager_path;
-use crate::site::{BuildOptions, LinkMaps, Site, render_page};
+use crate::site::{BuildOptions, LinkMaps, SearchState, Site, render_page};
 
 /// What one rebuild did, for the terminal, the browser and tests.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -48,6 +48,8 @@ pub struct LiveSite {
     out: PathBuf,
     site: Option<Site>,
     pending: Pending,
+    /// The search index the served files hold, updated in each rebuild.
+    search: Option<SearchState>,
 }
 
 /// How a changed file is handled.
@@ -70,6 +72,7 @@ impl LiveSite {
             out,
             site: None,
             pending: Pending::Everything,
+            search: None,
         }
     }
 
@@ -102,7 +105,8 @@ impl LiveSite {
                 };
             }
         };
-        let summary = loaded.build(&self.out);
+        let (summary, search) = loaded.build_keeping_index(&self.out);
+        self.search = search;
         let failed = summary.errors() > 0;
         self.pending = if failed {
             Pending::Everything
@@ -260,9 +264,19 @@ impl LiveSite {
         }
         let staging = Staging::direct(&self.out, wanted);
         crate::write::write_site(site, &plan, &staging, &mut diagnostics);
+        let mut written = staging.written();
+        let records = staging.take_records();
+        if let Some((index, published)) = &mut self.search
+            && !records.is_empty()
+        {
+            match crate::search::update(index, records, &self.out, published) {
+                Some(files) => written.extend(files),
+                None => return self.full(),
+            }
+        }
         Rebuild {
             full: false,
-            written: staging.written(),
+            written,
             diagnostics,
             elapsed_ms: 0,
         }

@@ -8,7 +8,7 @@
 //! write (most of them), this makes a rebuild of an unchanged 10,000-page site several times
 //! faster than writing a fresh tree and deleting the old one.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
+use crate::textsearch::{Index, Record};
 
 pub struct Staging {
     /// `None` for a dry run (`pufa check`): everything is rendered, nothing is written.
@@ -25,9 +26,11 @@ pub struct Staging {
     target: Option<PathBuf>,
     /// Only these output paths are rendered and written, when set (incremental rebuilds).
     only: Option<HashSet<String>>,
-    /// Searchable pages (output path, HTML) kept for the search index, when building one.
-    searchable: Option<Mutex<Vec<(String, String)>>>,
+    /// Search records of the pages rendered, for the search index.
+    records: Mutex<Vec<Record>>,
     written: Mutex<HashSet<String>>,
+    /// The search index a full build made, for `pufa serve` to update after edits.
+    index: Mutex<Option<(Index, BTreeSet<String>)>>,
 }
 
 impl Staging {
@@ -49,8 +52,9 @@ impl Staging {
             dir: Some(dir),
             target: Some(target.to_path_buf()),
             only: None,
-            searchable: Some(Mutex::new(Vec::new())),
+            records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
+            index: Mutex::default(),
         })
     }
 
@@ -60,8 +64,9 @@ impl Staging {
             dir: None,
             target: None,
             only: None,
-            searchable: None,
+            records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
+            index: Mutex::default(),
         }
     }
 
@@ -72,35 +77,39 @@ impl Staging {
             dir: Some(out.to_path_buf()),
             target: None,
             only: Some(only),
-            searchable: None,
+            records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
+            index: Mutex::default(),
         }
     }
 
-    /// Whether this build writes a search index (full builds do; checks and incremental
-    /// updates do not).
-    pub fn indexes_search(&self) -> bool {
-        self.searchable.is_some()
+    /// Whether this writes only some outputs (`pufa serve` after an edit), so that the search
+    /// index is updated by the caller rather than rebuilt.
+    pub fn is_incremental(&self) -> bool {
+        self.only.is_some()
     }
 
-    /// Keeps a rendered page for the search index if it marks a searchable part.
-    pub fn capture_searchable(&self, path: &str, html: &str) {
-        if let Some(pages) = &self.searchable
-            && html.contains("data-pagefind-body")
-        {
-            let indexed = &html[..floor_boundary(html, SEARCH_LIMIT)];
-            pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((path.to_string(), indexed.to_string()));
-        }
+    /// Keeps the search record of a page just rendered.
+    pub fn add_record(&self, record: Record) {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record);
     }
 
-    /// The searchable pages captured so far (emptied).
-    pub fn take_searchable(&self) -> Vec<(String, String)> {
-        self.searchable.as_ref().map_or_else(Vec::new, |pages| {
-            std::mem::take(&mut *pages.lock().unwrap_or_else(|e| e.into_inner()))
-        })
+    /// The search records gathered so far (emptied).
+    pub fn take_records(&self) -> Vec<Record> {
+        std::mem::take(&mut *self.records.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Keeps the index this build wrote, and the paths of its files.
+    pub fn keep_index(&self, index: Index, files: BTreeSet<String>) {
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some((index, files));
+    }
+
+    /// The index this build wrote and its files' paths, if it wrote one.
+    pub fn take_index(&self) -> Option<(Index, BTreeSet<String>)> {
+        self.index.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// Whether this output path is to be rendered and written at all.
@@ -225,20 +234,6 @@ impl Staging {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
         self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// How much of one page the search index reads: beyond this a page is indexed by its start
-/// (a 10 MB page would otherwise dominate the build).
-const SEARCH_LIMIT: usize = 512 * 1024;
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    if at >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// `public` → `.public.pufa-<what>` in the same folder (same file system, so renames are atomic).

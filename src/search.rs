@@ -1,12 +1,258 @@
-//! The search index (being replaced: Pagefind is gone; pufa's own index comes next).
+//! The search step of the build: a [`Record`] for every content page (title, summary, the
+//! kind's own fields, headings, body) and every directory entry, indexed by
+//! [`crate::textsearch`] into `search/`. Only what editors wrote is indexed, never the
+//! theme's text (header, menu, footer, labels, messages).
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::plan::Plan;
 use crate::site::Site;
+use crate::textsearch::{Field, Index, Record};
 
-/// Writes the search bundle (nothing yet).
-pub fn write_index(_: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
-    let _ = staging.take_searchable();
-    Ok(0)
+/// Where the bundle is written, under the output root; the search page is `search/index.html`.
+pub const FOLDER: &str = "search";
+
+/// How much of one page's body is indexed: beyond it, a page is found by its beginning (a
+/// 10 MB page would otherwise dominate the index).
+const BODY_LIMIT: usize = 200_000;
+
+/// Everyday words citizens type, and the words the site's pages use for them. A site adds
+/// its own in `site.yaml` (`search: { synonyms: { 词: [同义词] } }`).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("打官司", &["诉讼", "起诉"]),
+    ("告状", &["起诉", "诉讼"]),
+    ("请律师", &["法律援助", "律师"]),
+    ("找律师", &["法律援助", "律师"]),
+    ("免费律师", &["法律援助"]),
+    ("讨薪", &["劳动报酬", "欠薪"]),
+    ("欠薪", &["劳动报酬", "讨薪"]),
+    ("要工资", &["劳动报酬"]),
+    ("拖欠工资", &["劳动报酬", "欠薪"]),
+    ("离婚", &["婚姻家庭"]),
+    ("吵架", &["调解", "纠纷"]),
+    ("民告官", &["行政复议", "行政诉讼"]),
+    ("赡养老人", &["赡养"]),
+];
+
+/// The synonyms in force: the built-in table, with the site's own entries added or replacing.
+pub fn synonyms(site_synonyms: &BTreeMap<String, Vec<String>>) -> Vec<(String, Vec<String>)> {
+    let mut all: BTreeMap<String, Vec<String>> = SYNONYMS
+        .iter()
+        .map(|(word, others)| {
+            (
+                word.to_string(),
+                others.iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    all.extend(site_synonyms.clone());
+    all.into_iter().collect()
+}
+
+/// The search record of one content page, or `None` for a page search does not list.
+pub fn page_record(site: &Site, page: usize) -> Option<Record> {
+    let library = &site.library;
+    let p: &Page = &library.pages[page];
+    if p.is_index {
+        return None;
+    }
+    let kind = library.sections[p.section].kind;
+    let mut fields = vec![(Field::Title, p.meta.title.clone())];
+    if let Some(summary) = &p.meta.summary {
+        fields.push((Field::Summary, summary.trim().to_string()));
+    }
+    fields.extend(kind.search_fields(&site.kind_context(), page));
+    fields.extend(
+        p.rendered
+            .headings
+            .iter()
+            .map(|h| (Field::Heading, h.title.clone())),
+    );
+    fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT)));
+    Some(Record {
+        url: crate::markdown::links::site_url(&site.config.base_path, &p.url),
+        title: p.meta.title.clone(),
+        kind: kind.search_label(p.meta.date.is_some()),
+        owner: p.path.clone(),
+        fields,
+    })
+}
+
+/// Writes the bundle of a full build (and of `pufa check`, which writes nothing): every page
+/// record the writer gathered, and every record the kinds add (directory entries).
+pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    if !site.config.search.enabled || staging.is_incremental() {
+        return Ok(0);
+    }
+    let index = build_index(site, staging.take_records());
+    let files = index.files(FOLDER);
+    let published = files.iter().map(|(path, _)| path.clone()).collect();
+    let errors: Vec<Diagnostic> = files
+        .into_iter()
+        .filter_map(|(path, bytes)| staging.write(&path, &bytes).err())
+        .collect();
+    staging.keep_index(index, published);
+    if errors.is_empty() {
+        Ok(0)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The index of `pages` and of the kinds' own records.
+pub fn build_index(site: &Site, mut records: Vec<Record>) -> Index {
+    let context = site.kind_context();
+    for (s, section) in site.library.sections.iter().enumerate() {
+        records.extend(section.kind.search_records(&context, s));
+    }
+    Index::new(records, synonyms(&site.config.search.synonyms))
+}
+
+/// Brings a served site's index up to date with the records an incremental rebuild gathered:
+/// writes only the bundle files that are new (their names carry their content's hash) and
+/// the manifest, and removes the files they replace. `published` holds the bundle's paths.
+/// Returns the paths written, or `None` when the change is not records replacing records
+/// (the caller then rebuilds everything).
+pub fn update(
+    index: &mut Index,
+    records: Vec<Record>,
+    out: &Path,
+    published: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    let mut by_owner: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    for record in records {
+        by_owner
+            .entry(record.owner.clone())
+            .or_default()
+            .push(record);
+    }
+    for (owner, records) in by_owner {
+        if !index.replace(&owner, records) {
+            return None;
+        }
+    }
+    let files = index.files(FOLDER);
+    let mut written = Vec::new();
+    for (path, bytes) in &files {
+        if !published.contains(path) || path.ends_with("/index.json") {
+            std::fs::write(out.join(path), bytes).ok()?;
+            written.push(path.clone());
+        }
+    }
+    let new: BTreeSet<String> = files.into_iter().map(|(path, _)| path).collect();
+    for stale in published.difference(&new) {
+        let _ = std::fs::remove_file(out.join(stale));
+    }
+    *published = new;
+    Some(written)
+}
+
+/// The text of rendered Markdown: tags dropped, entities decoded, blocks on lines of their
+/// own; at most `limit` bytes (cut at a character boundary).
+pub fn html_to_text(html: &str, limit: usize) -> String {
+    let mut text = String::with_capacity(html.len().min(limit));
+    let mut rest = html;
+    while let Some(open) = rest.find(['<', '&']) {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with('<') {
+            let close = rest.find('>').map_or(rest.len(), |c| c + 1);
+            let tag = &rest[1..close.saturating_sub(1).max(1)];
+            let name = tag.trim_start_matches('/');
+            if [
+                "p",
+                "li",
+                "h",
+                "tr",
+                "td",
+                "th",
+                "br",
+                "div",
+                "blockquote",
+                "pre",
+                "dt",
+                "dd",
+            ]
+            .iter()
+            .any(|block| name.starts_with(block))
+                && !text.ends_with('\n')
+            {
+                text.push('\n');
+            }
+            rest = &rest[close..];
+        } else {
+            let (decoded, used) = entity(rest);
+            text.push_str(decoded);
+            rest = &rest[used..];
+        }
+        if text.len() >= limit {
+            break;
+        }
+    }
+    text.push_str(rest);
+    if text.len() > limit {
+        let mut cut = limit;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text
+}
+
+/// The character an entity at the start of `text` stands for, and its length. pulldown-cmark
+/// writes only these five.
+fn entity(text: &str) -> (&'static str, usize) {
+    for (name, character) in [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+    ] {
+        if text.starts_with(name) {
+            return (character, name.len());
+        }
+    }
+    ("&", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_text_with_blocks_on_their_own_lines() {
+        assert_eq!(
+            html_to_text(
+                "<h2 id=\"a\">一、申请</h2>\n<p>拨打 <a href=\"x\">12348</a> &amp; 咨询&lt;免费&gt;</p>",
+                1000
+            ),
+            "\n一、申请\n\n拨打 12348 & 咨询<免费>\n"
+        );
+        assert_eq!(html_to_text("<p>a &nbsp; b</p>", 100), "\na &nbsp; b\n");
+    }
+
+    #[test]
+    fn html_to_text_stops_at_the_limit_on_a_character_boundary() {
+        let text = html_to_text(&format!("<p>{}</p>", "法".repeat(100)), 10);
+        assert_eq!(text, "\n法法法");
+        assert_eq!(html_to_text("<p unclosed", 10), "\n");
+    }
+
+    #[test]
+    fn site_synonyms_add_to_and_replace_the_built_in_ones() {
+        let mut own = BTreeMap::new();
+        own.insert("离婚".to_string(), vec!["婚姻".to_string()]);
+        own.insert("退休金".to_string(), vec!["养老保险".to_string()]);
+        let all = synonyms(&own);
+        let find = |w: &str| all.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone());
+        assert_eq!(find("离婚").unwrap(), ["婚姻"]);
+        assert_eq!(find("退休金").unwrap(), ["养老保险"]);
+        assert_eq!(find("打官司").unwrap(), ["诉讼", "起诉"]);
+    }
 }

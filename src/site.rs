@@ -46,6 +46,9 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A written search index and the paths of its files, kept by `pufa serve` between edits.
+pub type SearchState = (crate::textsearch::Index, std::collections::BTreeSet<String>);
+
 /// The outcome of a build that ran to the end (with or without errors).
 #[derive(Debug)]
 pub struct BuildSummary {
@@ -161,31 +164,39 @@ impl Site {
     /// Writes the site to `out` through a staging folder; the output is replaced only if
     /// there were no errors.
     pub fn build(&self, out: &Path) -> BuildSummary {
+        self.build_keeping_index(out).0
+    }
+
+    /// [`Site::build`], also handing back the search index it wrote (and its files' paths),
+    /// for `pufa serve` to update after edits.
+    pub fn build_keeping_index(&self, out: &Path) -> (BuildSummary, Option<SearchState>) {
         let plan = crate::plan::plan(self);
         let mut diagnostics = self.findings(&plan);
         if diagnostics.iter().any(Diagnostic::is_error) {
-            return BuildSummary::failed(diagnostics);
+            return (BuildSummary::failed(diagnostics), None);
         }
         let staging = match crate::output::Staging::create(out) {
             Ok(s) => s,
             Err(e) => {
                 diagnostics.push(e);
-                return BuildSummary::failed(diagnostics);
+                return (BuildSummary::failed(diagnostics), None);
             }
         };
         let pages = crate::write::write_site(self, &plan, &staging, &mut diagnostics);
         let files = staging.files_written();
+        let search = staging.take_index();
         if diagnostics.iter().any(Diagnostic::is_error) {
             staging.discard();
         } else if let Err(e) = staging.commit() {
             diagnostics.push(e);
         }
-        BuildSummary {
+        let summary = BuildSummary {
             pages,
             files,
             diagnostics: sorted(diagnostics),
             images: self.images.counts(),
-        }
+        };
+        (summary, search)
     }
 
     /// Everything `build` checks, without writing: every page is rendered in memory so that

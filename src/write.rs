@@ -77,8 +77,6 @@ fn base_context(site: &Site, here: &str, section: usize, meta: &GovMeta, title: 
     context.insert("meta", meta);
     context.insert("title", title);
     context.insert("canonical", &views::permalink(&site.config, here));
-    context.insert("searchable", &false);
-    context.insert("search_kind", site.library.sections[section].kind.label());
     context
 }
 
@@ -105,7 +103,6 @@ fn render_to(
         )));
     }
     let html = site.renderer.render(template, context)?;
-    staging.capture_searchable(path, &html);
     staging.write(path, html.as_bytes())?;
     site.progress.advance();
     Ok(())
@@ -123,7 +120,6 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
         let meta = views::gov_meta(library, &site.config, page);
         let mut context = base_context(site, &page.url, page.section, &meta, &page.meta.title);
         context.insert("page", &PageView::new(library, &site.config, i));
-        context.insert("searchable", &true);
         kind.page_context(&site.kind_context(), i, &mut context);
         render_to(
             site,
@@ -132,7 +128,13 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
             &context,
             &html_path(&page.url),
             &page.file,
-        )
+        )?;
+        if site.config.search.enabled
+            && let Some(record) = crate::search::page_record(site, i)
+        {
+            staging.add_record(record);
+        }
+        Ok(())
     })
 }
 
@@ -360,7 +362,7 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
         ),
     ];
     all(&specials, |(template, path, title, here)| {
-        if *template == "search.html" && !site.config.search {
+        if *template == "search.html" && !site.config.search.enabled {
             return Ok(());
         }
         let meta = GovMeta {
@@ -369,9 +371,24 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
             content_source: site.config.publisher.clone(),
             ..GovMeta::default()
         };
-        let context = base_context(site, here, 0, &meta, title);
+        let mut context = base_context(site, here, 0, &meta, title);
+        context.insert("browse", &browsed_sections(site));
         render_to(site, staging, template, &context, path, "the theme")
     })
+}
+
+/// The lists a reader can browse instead of searching (guides, directories).
+fn browsed_sections(site: &Site) -> Vec<Link> {
+    let library = &site.library;
+    library
+        .sections
+        .iter()
+        .filter(|s| s.kind.is_browsed() && s.parent == Some(0))
+        .map(|s| Link {
+            title: library.section_title(s).to_string(),
+            url: crate::markdown::links::site_url(&site.config.base_path, &s.url),
+        })
+        .collect()
 }
 
 fn write_kind_outputs(

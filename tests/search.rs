@@ -1,117 +1,126 @@
-//! The search index built into `pufa build` (Pagefind as a library). The Chinese queries
-//! themselves run in a real browser (tests/browser); here: what is indexed, and what never is.
+//! pufa's own search index (src/textsearch, src/search.rs): what the bundle holds and never
+//! holds, and the real search script run under Node against a built fixture.
 
 mod common;
 
-use std::io::Read;
+use std::process::Command;
 
 use common::{Site, snapshot};
 
-/// Every text Pagefind wrote, decompressed (its index files are gzip-compressed).
-fn index_text(site: &Site) -> String {
-    let mut text = String::new();
-    for (path, bytes) in snapshot(&site.public().join("pagefind")) {
-        if path.contains(".pf_") || path.ends_with(".pagefind") {
-            let mut decoded = Vec::new();
-            if flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_end(&mut decoded)
-                .is_ok()
-            {
-                text.push_str(&String::from_utf8_lossy(&decoded));
-                continue;
-            }
-        }
-        text.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    // Pagefind marks the word breaks it found in Chinese with zero-width spaces.
-    text.replace('\u{200b}', "")
+/// Every file of the bundle, as bytes.
+fn bundle(site: &Site) -> Vec<(String, Vec<u8>)> {
+    snapshot(&site.public().join("search"))
+        .into_iter()
+        .filter(|(path, _)| path != "index.html")
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
 }
 
 #[test]
-fn the_bundle_is_written_with_chinese_support_and_our_own_page() {
-    let site = Site::copy_of("fixtures/basic");
+fn the_real_search_script_answers_queries_under_node() {
+    let site = Site::copy_of("fixtures/search");
     site.build(&[]).assert_ok();
-    assert!(site.exists("pagefind/pagefind.js"));
-    let entry: serde_json::Value =
-        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search");
+    let output = Command::new("node")
+        .arg("--test")
+        .arg(tests.join("query.test.js"))
+        .env("PUFA_SITE", site.public())
+        .output()
+        .expect("Node.js runs the search script's tests (install nodejs)");
+    let report = String::from_utf8_lossy(&output.stdout);
     assert!(
-        entry["languages"]["zh-cn"]["page_count"].as_u64().unwrap() >= 4,
-        "{entry}"
+        output.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
+    assert!(report.contains("# fail 0"), "{report}");
+    assert!(!report.contains("# pass 0"), "{report}");
+}
+
+#[test]
+fn the_bundle_has_a_manifest_hashed_shards_and_no_webassembly() {
+    let site = Site::copy_of("fixtures/search");
+    site.build(&[]).assert_ok();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("search/index.json")).unwrap();
+    let shards = manifest["shards"].as_u64().unwrap() as usize;
+    assert!(manifest["records"].as_u64().unwrap() >= 10, "{manifest}");
+    let files = bundle(&site);
+    let named = |letter: &str| {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with(letter) && p.ends_with(".bin"))
+            .count()
+    };
+    assert_eq!(named("d"), shards);
+    assert_eq!(named("p"), shards);
+    for (path, bytes) in &files {
+        assert!(
+            !path.ends_with(".wasm") && !path.ends_with(".pagefind"),
+            "{path}"
+        );
+        if path != "index.json" {
+            let hash = path.rsplit('.').nth(1).unwrap();
+            assert_eq!(hash, &blake3::hash(bytes).to_hex()[..8], "{path}");
+        }
+    }
+    assert!(!site.exists("pagefind"));
+    let page = site.read("search/index.html");
+    assert!(page.contains("data-index=\"/sfj/search/index.json\""));
     assert!(
-        !site.exists("pagefind/pagefind-ui.js"),
-        "Pagefind's own UI is not shipped"
+        page.contains("<script src=\"/sfj/js/search."),
+        "an external script"
     );
-    let search = site.read("search/index.html");
-    assert!(search.contains("data-bundle=\"/pagefind/\""));
-    assert!(
-        search.contains("<script src=\"/js/search."),
-        "an external script: CSP-safe"
-    );
-    assert!(search.contains("<label for=\"search-q\">"));
+    assert_eq!(page.matches("role=\"search\"").count(), 1, "one search box");
+    assert!(page.contains("<noscript>") && page.contains("href=\"/sfj/guides/\""));
     let about = site.read("about/index.html");
     assert!(
-        about.contains("<form class=\"wrap site-search\" role=\"search\" action=\"/search/\">"),
-        "a search box in the header"
+        about.contains("role=\"search\" action=\"/sfj/search/\""),
+        "header box"
     );
 }
 
 #[test]
-fn only_content_pages_are_indexed() {
-    let site = Site::copy_of("fixtures/basic");
+fn private_phones_and_theme_text_never_reach_any_file_of_the_bundle() {
+    let site = Site::copy_of("fixtures/search");
     site.build(&[]).assert_ok();
+    let files = bundle(&site);
     assert!(
-        site.read("news/mediation/index.html")
-            .contains("data-pagefind-body")
+        files.iter().any(|(_, b)| contains(b, "8500012")),
+        "a public phone is indexed"
     );
-    for list in [
-        "news/index.html",
-        "tags/index.html",
-        "404.html",
-        "search/index.html",
-        "index.html",
+    for private in [
+        "8509999",
+        "13900000009",
+        "跳到正文",
+        "主导航",
+        "高对比度",
+        "订阅更新",
     ] {
-        assert!(
-            !site.read(list).contains("data-pagefind-body"),
-            "{list} is not a search result"
-        );
+        for (path, bytes) in &files {
+            assert!(
+                !contains(bytes, private),
+                "{private} found in search/{path}"
+            );
+        }
     }
-    let text = index_text(&site);
-    assert!(
-        text.contains("全年受理矛盾纠纷656件"),
-        "page text is indexed"
-    );
 }
 
 #[test]
-fn private_phones_are_never_indexed_but_directory_entries_are() {
-    let site = Site::copy_of("fixtures/directory");
-    site.build(&[]).assert_ok();
-    let text = index_text(&site);
-    assert!(
-        text.contains("0359-8500004"),
-        "a public phone is in the index text"
-    );
-    for private in ["8509999", "0009", "139 0000 0009"] {
-        assert!(
-            !text.contains(private),
-            "private number {private} found in the search index"
-        );
-    }
-    assert!(
-        site.read("directory/offices/index.html")
-            .contains("data-pagefind-body")
-    );
-}
-
-#[test]
-fn the_index_is_deterministic() {
-    let site = Site::copy_of("fixtures/basic");
+fn the_bundle_is_deterministic() {
+    let site = Site::copy_of("fixtures/search");
     let other = tempfile::tempdir().unwrap();
     site.build(&[]).assert_ok();
     site.build(&["--out", other.path().to_str().unwrap()])
         .assert_ok();
-    assert!(snapshot(&site.public().join("pagefind")) == snapshot(&other.path().join("pagefind")));
+    let first = snapshot(&site.public().join("search"));
+    assert!(first.len() > 3, "{:?}", first.keys());
+    assert!(first == snapshot(&other.path().join("search")));
 }
 
 #[test]
@@ -120,7 +129,24 @@ fn a_site_can_turn_search_off() {
     let config = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
     site.write("content/site.yaml", &format!("{config}search: false\n"));
     site.build(&[]).assert_ok();
-    assert!(!site.exists("pagefind"));
-    assert!(!site.exists("search/index.html"));
+    assert!(!site.exists("search"));
     assert!(!site.read("about/index.html").contains("site-search"));
+}
+
+#[test]
+fn synonyms_in_site_yaml_are_checked() {
+    let site = Site::copy_of("fixtures/basic");
+    let config = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        &format!("{config}search:\n  synonyms:\n    打 官司: [诉讼]\n"),
+    );
+    site.build(&[])
+        .assert_fails_with(1, &["content/site.yaml", "`打 官司` is not one word"]);
+    site.write(
+        "content/site.yaml",
+        &format!("{config}search:\n  synonym:\n    打官司: [诉讼]\n"),
+    );
+    site.build(&[])
+        .assert_fails_with(1, &["content/site.yaml", "synonyms"]);
 }

@@ -13,6 +13,7 @@ use std::any::Any;
 
 use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
+use crate::textsearch::{Field, Record};
 use crate::yaml::YamlSource;
 
 /// A kind's own parsed front matter, kept on the page.
@@ -90,6 +91,29 @@ pub trait Kind: Send + Sync {
 
     /// Adds the kind's finished values for the section's list page.
     fn section_context(&self, _site: &KindContext, _section: usize, _context: &mut tera::Context) {}
+
+    /// What search results call a page of this kind (动态 for dated pages by default).
+    fn search_label(&self, dated: bool) -> &'static str {
+        if dated { "动态" } else { "页面" }
+    }
+
+    /// Whether its list is where a citizen goes to browse when search cannot run (guides,
+    /// directories): the search page links it for readers without JavaScript.
+    fn is_browsed(&self) -> bool {
+        false
+    }
+
+    /// The kind's own searchable fields of one page, besides its title, summary, headings and
+    /// body (a guide's materials, a stop's activities).
+    fn search_fields(&self, _site: &KindContext, _page: usize) -> Vec<(Field, String)> {
+        Vec::new()
+    }
+
+    /// Search results the kind adds from its section's data (a directory's entries, each its
+    /// own result).
+    fn search_records(&self, _site: &KindContext, _section: usize) -> Vec<Record> {
+        Vec::new()
+    }
 
     /// Files the kind writes beside its pages (GeoJSON, CSV, sign pages, archives).
     fn outputs(&self, _site: &KindContext, _section: usize) -> Vec<KindOutput> {

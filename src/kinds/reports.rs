@@ -21,6 +21,7 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::links::site_url;
 use crate::render::views::{self, ListItem};
 use crate::svg::chart::{self, Bar, BarChart, MAX_BARS, group_digits};
+use crate::textsearch::Field;
 use crate::yaml::YamlSource;
 
 /// The `reports` kind: registered in [`super::lookup`] under the name editors write.
@@ -45,6 +46,23 @@ impl Kind for Reports {
 
     fn label(&self) -> &'static str {
         "公开报告"
+    }
+
+    fn search_label(&self, _dated: bool) -> &'static str {
+        "公开报告"
+    }
+
+    fn search_fields(&self, site: &KindContext, page: usize) -> Vec<(Field, String)> {
+        let Some(report) = site.library.pages[page].kind_data::<Report>() else {
+            return Vec::new();
+        };
+        let mut texts = vec![report.publisher(site.config).to_string()];
+        texts.extend(report.doc_number.iter().map(|n| n.value.clone()));
+        texts.extend(report.index_number.iter().map(|n| n.value.clone()));
+        texts.extend(report.category.clone());
+        texts.extend(report.stats.iter().map(|s| s.label.value.clone()));
+        texts.extend(report.charts.iter().map(|c| c.title.clone()));
+        texts.into_iter().map(|t| (Field::Detail, t)).collect()
     }
 
     fn page_keys(&self) -> &'static [&'static str] {

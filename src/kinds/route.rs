@@ -15,6 +15,7 @@ use crate::markdown::links::site_url;
 use crate::render::views::{Link, permalink};
 use crate::svg::map::{MapStop, route_map};
 use crate::svg::qr::qr_svg;
+use crate::textsearch::Field;
 use crate::yaml::YamlSource;
 
 /// A stop further than this from the route's other stops is probably a typo.
@@ -74,6 +75,22 @@ impl Kind for Route {
 
     fn label(&self) -> &'static str {
         "法治线路站点"
+    }
+
+    fn search_label(&self, _dated: bool) -> &'static str {
+        "法治线路站点"
+    }
+
+    fn search_fields(&self, site: &KindContext, page: usize) -> Vec<(Field, String)> {
+        let Some(stop) = site.library.pages[page].kind_data::<Stop>() else {
+            return Vec::new();
+        };
+        stop.address
+            .iter()
+            .chain(&stop.hours)
+            .chain(&stop.activities)
+            .map(|t| (Field::Detail, t.clone()))
+            .collect()
     }
 
     fn page_keys(&self) -> &'static [&'static str] {

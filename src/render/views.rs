@@ -41,7 +41,7 @@ impl<'a> SiteView<'a> {
             home_url: &config.base_path,
             accessibility_url: site_url(&config.base_path, "/accessibility/"),
             feed_url: site_url(&config.base_path, "/atom.xml"),
-            search: config.search,
+            search: config.search.enabled,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::links::site_url;
 use crate::render::views::breadcrumbs;
+use crate::textsearch::{Field, Record};
 use pages::{DirectoryCard, DirectoryPaths};
 
 pub use model::{Directory, DirectoryEntry, DirectorySection, GeoPoint};
@@ -78,6 +79,45 @@ impl Kind for DirectoryKind {
         "directory_list.html"
     }
 
+    fn is_browsed(&self) -> bool {
+        true
+    }
+
+    fn search_label(&self, _dated: bool) -> &'static str {
+        "服务名录"
+    }
+
+    fn search_records(&self, site: &KindContext, section: usize) -> Vec<Record> {
+        let sec = &site.library.sections[section];
+        let Some(data) = sec.data::<DirectorySection>() else {
+            return Vec::new();
+        };
+        let base = &site.config.base_path;
+        let mut records = Vec::new();
+        for directory in &data.directories {
+            let paths = DirectoryPaths::new(&sec.url, directory);
+            let owner = directory.file.trim_start_matches("content/").to_string();
+            records.push(Record {
+                url: site_url(base, &paths.page),
+                title: directory.title.clone(),
+                kind: "服务名录",
+                owner: owner.clone(),
+                fields: vec![
+                    (Field::Title, directory.title.clone()),
+                    (Field::Summary, directory.summary.clone()),
+                ],
+            });
+            records.extend(directory.entries.iter().map(|entry| Record {
+                url: site_url(base, &format!("{}#{}", paths.page, entry.id)),
+                title: entry.name.clone(),
+                kind: "服务名录",
+                owner: owner.clone(),
+                fields: entry_fields(entry, site.config),
+            }));
+        }
+        records
+    }
+
     fn section_context(&self, site: &KindContext, section: usize, context: &mut Context) {
         let sec = &site.library.sections[section];
         let cards: Vec<DirectoryCard> = sec
@@ -121,6 +161,28 @@ impl Kind for DirectoryKind {
     }
 }
 
+/// What search finds of one entry: its own fields only, and its phone only as the site shows
+/// it (a `public_phone: false` number never got this far).
+fn entry_fields(entry: &DirectoryEntry, config: &crate::config::Config) -> Vec<(Field, String)> {
+    let mut fields = vec![(Field::Title, entry.name.clone())];
+    let details = [&entry.role, &entry.region, &entry.place]
+        .into_iter()
+        .chain(&entry.serves)
+        .chain(&entry.services)
+        .filter(|t| !t.is_empty())
+        .map(|t| (Field::Detail, t.clone()));
+    fields.extend(details);
+    if let Some(phone) = entry.phone(config) {
+        fields.push((Field::Detail, phone.text.clone()));
+    }
+    for text in [&entry.address, &entry.hours] {
+        if !text.is_empty() {
+            fields.push((Field::Body, text.clone()));
+        }
+    }
+    fields
+}
+
 /// The page of all entries and one page per region that has entries.
 fn directory_pages(
     site: &KindContext,
@@ -141,8 +203,6 @@ fn directory_pages(
             &pages::region_links(directory, paths, config, &slugs, region),
         );
         context.insert("all_url", &site_url(&config.base_path, &paths.page));
-        // The page of all entries is what search finds; region pages repeat it.
-        context.insert("searchable", &region.is_none());
         if region.is_some() {
             let trail = breadcrumbs(site.library, config, section);
             context.insert("breadcrumbs", &pages::region_breadcrumbs(trail, &card));

@@ -16,6 +16,7 @@ use super::directory::{DirectoryEntry, DirectorySection, EntryLink, find_entry};
 use super::{Kind, KindContext, KindData};
 use crate::content::{Library, Page};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::textsearch::Field;
 use crate::yaml::YamlSource;
 use model::Guide;
 use views::{GuideView, Neighbours, OfficeView, PageLink};
@@ -89,6 +90,42 @@ impl Kind for Guides {
             "guide_json_ld",
             &json_ld::government_service(config, page, guide, &offices),
         );
+    }
+
+    fn is_browsed(&self) -> bool {
+        true
+    }
+
+    fn search_label(&self, _dated: bool) -> &'static str {
+        "办事指南"
+    }
+
+    fn search_fields(&self, site: &KindContext, page: usize) -> Vec<(Field, String)> {
+        let Some(guide) = site.library.pages[page].kind_data::<Guide>() else {
+            return Vec::new();
+        };
+        let mut fields = vec![(Field::Detail, guide.service.clone())];
+        let texts = guide
+            .audience
+            .iter()
+            .chain(&guide.eligibility)
+            .chain(
+                guide
+                    .materials
+                    .iter()
+                    .flat_map(|m| std::iter::once(&m.name).chain(&m.note)),
+            )
+            .chain(
+                guide
+                    .steps
+                    .iter()
+                    .flat_map(|s| std::iter::once(&s.title).chain(&s.detail)),
+            )
+            .chain(&guide.time_limit)
+            .chain(&guide.fee)
+            .chain(&guide.legal_basis);
+        fields.extend(texts.map(|t| (Field::Detail, t.clone())));
+        fields
     }
 
     fn section_context(&self, site: &KindContext, section: usize, context: &mut Context) {

@@ -1,0 +1,675 @@
+//! The index itself: every record's terms, weighted by field, and the files the browser reads.
+//!
+//! The bundle, under `search/` of the output:
+//! - `index.json`: the manifest (record count, kinds as id ranges, shard count, file names,
+//!   synonyms). The only name without a content hash.
+//! - `d<shard>.<hash>.bin`: for each term of the shard, the records that have it and a one-byte
+//!   BM25 weight each. A term lives in shard `fnv1a(term) mod shards`, so a query loads only
+//!   the shards of its own terms.
+//! - `p<shard>.<hash>.bin`: the positions of the shard's trigrams in each record, loaded only
+//!   for Chinese words of four characters or more (to check that they are adjacent).
+//! - `m<chunk>.<hash>.json`: title, URL and excerpt text of a few records, loaded for the
+//!   results shown.
+//!
+//! Weights depend on the record alone (BM25 normalised against a fixed length, not the
+//! average), so changing one record changes only the files that hold its terms: how
+//! `pufa serve` keeps search current after each save.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::tokens::{Term, fnv1a, tokenize};
+
+/// Which part of a page a text is: a title match ranks above a summary match, which ranks
+/// above a body match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Summary,
+    /// Headings of the body.
+    Heading,
+    /// A kind's own fields: a guide's service and materials, a stop's activities, a report's
+    /// issuer, a directory entry's role and services.
+    Detail,
+    Body,
+}
+
+impl Field {
+    fn weight(self) -> u32 {
+        match self {
+            Field::Title => 10,
+            Field::Summary | Field::Heading => 3,
+            Field::Detail => 2,
+            Field::Body => 1,
+        }
+    }
+}
+
+/// One search result to be: a page, or a directory entry on its directory's page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// As linked, base path included: `/sfj/directory/counsels/#counsel-001`.
+    pub url: String,
+    pub title: String,
+    /// What a citizen calls it: 办事指南, 服务名录, 公开报告, 动态.
+    pub kind: &'static str,
+    /// The content file the record comes from, for replacing it after an edit.
+    pub owner: String,
+    /// The searchable texts, title first.
+    pub fields: Vec<(Field, String)>,
+}
+
+impl Record {
+    /// The text shown under the title: every field but the title, cut at [`EXCERPT_CHARS`].
+    fn excerpt_text(&self) -> String {
+        let mut text = String::new();
+        for (field, value) in &self.fields {
+            if *field == Field::Title || value.trim().is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(value.trim());
+            if text.chars().count() >= EXCERPT_CHARS {
+                break;
+            }
+        }
+        match text.char_indices().nth(EXCERPT_CHARS) {
+            Some((cut, _)) => text[..cut].to_string(),
+            None => text,
+        }
+    }
+}
+
+/// How much of a record's text the browser gets for its excerpt.
+pub const EXCERPT_CHARS: usize = 300;
+/// Records per metadata file: a result page loads at most one file per result shown.
+pub const CHUNK: usize = 4;
+/// The length BM25 normalises against (characters, field-weighted).
+const REFERENCE_LENGTH: f64 = 600.0;
+/// What one shard of postings should weigh, roughly.
+const SHARD_BYTES: usize = 12 * 1024;
+
+/// FxHash: the terms are not attacker-chosen keys of a server, and SipHash would double the
+/// time of merging millions of postings.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// The records that have one term, in record order.
+#[derive(Debug, Default, Clone)]
+struct Postings {
+    records: Vec<u32>,
+    weights: Vec<u8>,
+    /// For trigrams: where each record's positions end in `positions`.
+    ends: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Postings {
+    fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
+        self.records.push(record);
+        self.weights.push(weight);
+        if !positions.is_empty() {
+            self.positions.extend_from_slice(positions);
+            self.ends.push(self.positions.len() as u32);
+        }
+    }
+
+    fn append(&mut self, mut other: Postings) {
+        let base = self.positions.len() as u32;
+        self.records.append(&mut other.records);
+        self.weights.append(&mut other.weights);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+        self.positions.append(&mut other.positions);
+    }
+
+    /// Takes `record` out; returns whether it was there.
+    fn remove(&mut self, record: u32) -> bool {
+        let Ok(k) = self.records.binary_search(&record) else {
+            return false;
+        };
+        self.records.remove(k);
+        self.weights.remove(k);
+        if !self.ends.is_empty() {
+            let start = if k == 0 { 0 } else { self.ends[k - 1] };
+            let end = self.ends.remove(k);
+            self.positions.drain(start as usize..end as usize);
+            for e in &mut self.ends[k..] {
+                *e -= end - start;
+            }
+        }
+        true
+    }
+
+    /// Puts `record` in its place (it must not be there).
+    fn insert(&mut self, record: u32, weight: u8, positions: &[u32]) {
+        let k = self.records.partition_point(|&r| r < record);
+        self.records.insert(k, record);
+        self.weights.insert(k, weight);
+        if !positions.is_empty() {
+            let start = if k == 0 { 0 } else { self.ends[k - 1] };
+            let n = positions.len() as u32;
+            for e in &mut self.ends[k..] {
+                *e += n;
+            }
+            self.ends.insert(k, start + n);
+            self.positions
+                .splice(start as usize..start as usize, positions.iter().copied());
+        }
+    }
+}
+
+/// One record's terms: (term, BM25 weight, positions for trigrams).
+type Analysed = Vec<(Term, u8, Vec<u32>)>;
+
+/// Splits a record into weighted terms.
+fn analyse(record: &Record) -> Analysed {
+    let mut occurrences: Vec<(Term, u32, u32)> = Vec::new();
+    let mut offset = 0u32;
+    let mut length = 0u32;
+    for (field, text) in &record.fields {
+        let weight = field.weight();
+        tokenize(text, offset, |term, p| occurrences.push((term, p, weight)));
+        let chars = text.chars().count() as u32;
+        length += chars * weight.min(2);
+        offset += chars + 1;
+    }
+    occurrences.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let norm = 1.0 - 0.5 + 0.5 * f64::from(length.max(1)) / REFERENCE_LENGTH;
+    let mut terms: Analysed = Vec::new();
+    let mut i = 0;
+    while i < occurrences.len() {
+        let mut j = i;
+        let mut frequency = 0u32;
+        while j < occurrences.len() && occurrences[j].0 == occurrences[i].0 {
+            frequency += occurrences[j].2;
+            j += 1;
+        }
+        let term = occurrences[i].0.clone();
+        let positions = if term.has_positions() {
+            let mut p: Vec<u32> = occurrences[i..j].iter().map(|o| o.1).collect();
+            p.dedup();
+            p
+        } else {
+            Vec::new()
+        };
+        terms.push((term, bm25_weight(frequency, norm), positions));
+        i = j;
+    }
+    terms
+}
+
+/// BM25's term-frequency part (k1 = 1.2), scaled to 1–255.
+fn bm25_weight(frequency: u32, norm: f64) -> u8 {
+    const K1: f64 = 1.2;
+    let tf = f64::from(frequency);
+    let score = tf * (K1 + 1.0) / (tf + K1 * norm);
+    (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8
+}
+
+/// The search index of a site, kept in memory by `pufa serve` between edits.
+pub struct Index {
+    records: Vec<Record>,
+    postings: FxMap<Term, Postings>,
+    synonyms: Vec<(String, Vec<String>)>,
+}
+
+/// The files of a bundle: (path under the output root, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+impl Index {
+    /// Indexes `records` (in parallel). Records are ordered by kind, then URL, so that each
+    /// kind is a range of ids.
+    pub fn new(mut records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+        records.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)));
+        records.dedup_by(|a, b| a.url == b.url);
+        let postings = records
+            .par_chunks(256)
+            .enumerate()
+            .map(|(chunk, records)| {
+                let mut map: FxMap<Term, Postings> = FxMap::default();
+                for (k, record) in records.iter().enumerate() {
+                    let id = (chunk * 256 + k) as u32;
+                    for (term, weight, positions) in analyse(record) {
+                        map.entry(term).or_default().push(id, weight, &positions);
+                    }
+                }
+                map
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .fold(FxMap::default(), |mut all: FxMap<Term, Postings>, part| {
+                for (term, postings) in part {
+                    match all.get_mut(&term) {
+                        Some(existing) => existing.append(postings),
+                        None => {
+                            all.insert(term, postings);
+                        }
+                    }
+                }
+                all
+            });
+        Index {
+            records,
+            postings,
+            synonyms,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Replaces the records of `owner` by `records` when they are the same results (same
+    /// URLs, kinds and so ids) with new text; returns `false`, changing nothing, otherwise
+    /// (the caller then builds a new index).
+    pub fn replace(&mut self, owner: &str, records: Vec<Record>) -> bool {
+        let ids: Vec<usize> = (0..self.records.len())
+            .filter(|&i| self.records[i].owner == owner)
+            .collect();
+        let same = ids.len() == records.len()
+            && ids.iter().zip(&records).all(|(&i, new)| {
+                self.records[i].url == new.url && self.records[i].kind == new.kind
+            });
+        if !same {
+            return false;
+        }
+        for (&i, new) in ids.iter().zip(records) {
+            if self.records[i] == new {
+                continue;
+            }
+            for (term, _, _) in analyse(&self.records[i]) {
+                if let Some(postings) = self.postings.get_mut(&term) {
+                    postings.remove(i as u32);
+                    if postings.records.is_empty() {
+                        self.postings.remove(&term);
+                    }
+                }
+            }
+            for (term, weight, positions) in analyse(&new) {
+                self.postings
+                    .entry(term)
+                    .or_default()
+                    .insert(i as u32, weight, &positions);
+            }
+            self.records[i] = new;
+        }
+        true
+    }
+
+    /// The bundle's files, `folder` being its place under the output root (`search`).
+    pub fn files(&self, folder: &str) -> Files {
+        let shards = self.shard_count();
+        let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); shards];
+        for (term, postings) in &self.postings {
+            let text = term.text();
+            by_shard[fnv1a(&text) as usize % shards].push((text, postings));
+        }
+        let encoded: Vec<(Vec<u8>, Vec<u8>)> = by_shard
+            .into_par_iter()
+            .map(|mut terms| {
+                terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                encode_shard(&terms)
+            })
+            .collect();
+        let chunks: Vec<Vec<u8>> = self
+            .records
+            .par_chunks(CHUNK)
+            .map(|records| metadata(records))
+            .collect();
+        let mut files = Files::new();
+        let mut names = Names::default();
+        for (shard, (docs, positions)) in encoded.into_iter().enumerate() {
+            names.docs.push(hash(&docs));
+            files.push((format!("{folder}/d{shard}.{}.bin", hash(&docs)), docs));
+            names.positions.push(hash(&positions));
+            files.push((
+                format!("{folder}/p{shard}.{}.bin", hash(&positions)),
+                positions,
+            ));
+        }
+        for (chunk, bytes) in chunks.into_iter().enumerate() {
+            names.meta.push(hash(&bytes));
+            files.push((format!("{folder}/m{chunk}.{}.json", hash(&bytes)), bytes));
+        }
+        files.push((format!("{folder}/index.json"), self.manifest(shards, names)));
+        files
+    }
+
+    /// A power of two, so that shards split evenly as the site grows.
+    fn shard_count(&self) -> usize {
+        let bytes: usize = self
+            .postings
+            .values()
+            .map(|p| p.records.len() * 2 + 8)
+            .sum();
+        (bytes / SHARD_BYTES).max(1).next_power_of_two().min(4096)
+    }
+
+    fn manifest(&self, shards: usize, names: Names) -> Vec<u8> {
+        let mut kinds: Vec<KindRange> = Vec::new();
+        for (id, record) in self.records.iter().enumerate() {
+            match kinds.last_mut() {
+                Some(last) if last.name == record.kind => last.end = id + 1,
+                _ => kinds.push(KindRange {
+                    name: record.kind,
+                    start: id,
+                    end: id + 1,
+                }),
+            }
+        }
+        let manifest = Manifest {
+            version: 1,
+            records: self.records.len(),
+            shards,
+            chunk: CHUNK,
+            kinds,
+            docs: names.docs.concat(),
+            positions: names.positions.concat(),
+            meta: names.meta.concat(),
+            synonyms: &self.synonyms,
+        };
+        serde_json::to_vec(&manifest).unwrap_or_default()
+    }
+}
+
+#[derive(Default)]
+struct Names {
+    docs: Vec<String>,
+    positions: Vec<String>,
+    meta: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct KindRange {
+    name: &'static str,
+    start: usize,
+    end: usize,
+}
+
+/// `index.json`. File names are `<letter><number>.<hash>`; the hashes of each kind of file are
+/// concatenated ([`HASH_LEN`] characters each) to keep the manifest small.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    records: usize,
+    shards: usize,
+    chunk: usize,
+    kinds: Vec<KindRange>,
+    docs: String,
+    positions: String,
+    meta: String,
+    synonyms: &'a [(String, Vec<String>)],
+}
+
+/// Hex characters of a file's content hash in its name.
+pub const HASH_LEN: usize = 8;
+
+fn hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..HASH_LEN].to_string()
+}
+
+/// A shard's two files. Each term: its UTF-8 length and bytes, the length of its block, the
+/// block. Documents block: count, then (record id delta, weight) per record. Positions block:
+/// per record, the count and the position deltas.
+fn encode_shard(terms: &[(String, &Postings)]) -> (Vec<u8>, Vec<u8>) {
+    let mut docs = Vec::new();
+    let mut positions = Vec::new();
+    let mut block = Vec::new();
+    for (text, postings) in terms {
+        block.clear();
+        varint(&mut block, postings.records.len() as u32);
+        let mut previous = 0;
+        for (&record, &weight) in postings.records.iter().zip(&postings.weights) {
+            varint(&mut block, record - previous);
+            block.push(weight);
+            previous = record;
+        }
+        entry(&mut docs, text, &block);
+        if postings.ends.is_empty() {
+            continue;
+        }
+        block.clear();
+        let mut start = 0;
+        for &end in &postings.ends {
+            let these = &postings.positions[start as usize..end as usize];
+            varint(&mut block, these.len() as u32);
+            let mut previous = 0;
+            for &p in these {
+                varint(&mut block, p - previous);
+                previous = p;
+            }
+            start = end;
+        }
+        entry(&mut positions, text, &block);
+    }
+    (docs, positions)
+}
+
+fn entry(out: &mut Vec<u8>, text: &str, block: &[u8]) {
+    varint(out, text.len() as u32);
+    out.extend_from_slice(text.as_bytes());
+    varint(out, block.len() as u32);
+    out.extend_from_slice(block);
+}
+
+/// LEB128: seven bits a byte, low first.
+fn varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// `[[url, title, kind, excerpt text], …]` of a few records.
+fn metadata(records: &[Record]) -> Vec<u8> {
+    let rows: Vec<(&str, &str, &str, String)> = records
+        .iter()
+        .map(|r| (r.url.as_str(), r.title.as_str(), r.kind, r.excerpt_text()))
+        .collect();
+    serde_json::to_vec(&rows).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(url: &str, title: &str, body: &str) -> Record {
+        Record {
+            url: url.into(),
+            title: title.into(),
+            kind: "动态",
+            owner: format!("{url}.md"),
+            fields: vec![(Field::Title, title.into()), (Field::Body, body.into())],
+        }
+    }
+
+    /// Decodes a documents shard back into (term, [(record, weight)]).
+    fn read_docs(bytes: &[u8]) -> Vec<(String, Vec<(u32, u8)>)> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        while at < bytes.len() {
+            let len = read_varint(bytes, &mut at) as usize;
+            let text = String::from_utf8(bytes[at..at + len].to_vec()).unwrap();
+            at += len;
+            let block_len = read_varint(bytes, &mut at) as usize;
+            let end = at + block_len;
+            let count = read_varint(bytes, &mut at);
+            let mut record = 0;
+            let mut postings = Vec::new();
+            for _ in 0..count {
+                record += read_varint(bytes, &mut at);
+                postings.push((record, bytes[at]));
+                at += 1;
+            }
+            assert_eq!(at, end, "block length of {text}");
+            out.push((text, postings));
+        }
+        out
+    }
+
+    fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+        let (mut n, mut shift) = (0u32, 0);
+        loop {
+            let b = bytes[*at];
+            *at += 1;
+            n |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
+    fn all_docs(files: &Files) -> HashMap<String, Vec<(u32, u8)>> {
+        files
+            .iter()
+            .filter(|(name, _)| name.starts_with("search/d"))
+            .flat_map(|(_, bytes)| read_docs(bytes))
+            .collect()
+    }
+
+    #[test]
+    fn varints_are_leb128() {
+        let mut out = Vec::new();
+        for n in [0, 1, 127, 128, 300, u32::MAX] {
+            varint(&mut out, n);
+        }
+        assert_eq!(
+            out,
+            [0, 1, 127, 0x80, 1, 0xac, 2, 0xff, 0xff, 0xff, 0xff, 0x0f]
+        );
+    }
+
+    #[test]
+    fn shards_hold_each_term_once_with_its_records_in_order() {
+        let index = Index::new(
+            vec![
+                record("/b/", "离婚纠纷", "调解"),
+                record("/a/", "调解", "离 婚"),
+            ],
+            Vec::new(),
+        );
+        let docs = all_docs(&index.files("search"));
+        // Records are sorted by URL: /a/ is 0, /b/ is 1.
+        assert_eq!(docs["离婚"].iter().map(|p| p.0).collect::<Vec<_>>(), [1]);
+        assert_eq!(docs["调解"].iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(docs["离"].len(), 2);
+        // A title match weighs more than a body match.
+        assert!(docs["调解"][0].1 > docs["调解"][1].1, "{:?}", docs["调解"]);
+    }
+
+    #[test]
+    fn a_term_is_in_the_shard_its_hash_names() {
+        let records: Vec<Record> = (0..3000)
+            .map(|i| {
+                record(
+                    &format!("/p{i}/"),
+                    &format!("第{i}号"),
+                    &format!("法律援助 a{i} b{}", i * 7),
+                )
+            })
+            .collect();
+        let index = Index::new(records, Vec::new());
+        let files = index.files("search");
+        let shards = index.shard_count();
+        assert!(shards > 1, "{shards}");
+        for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with("search/d")) {
+            let shard: usize = name["search/d".len()..]
+                .split('.')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            for (text, _) in read_docs(bytes) {
+                assert_eq!(fnv1a(&text) as usize % shards, shard, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn file_names_carry_content_hashes_and_the_bytes_are_deterministic() {
+        let make = || {
+            Index::new(
+                vec![
+                    record("/a/", "法律援助", "申请条件"),
+                    record("/b/", "复议", ""),
+                ],
+                vec![("打官司".into(), vec!["诉讼".into()])],
+            )
+            .files("search")
+        };
+        let files = make();
+        assert_eq!(files, make());
+        for (name, bytes) in &files {
+            if name.ends_with("index.json") {
+                continue;
+            }
+            let hash_part = name.rsplit('.').nth(1).unwrap();
+            assert_eq!(hash_part, hash(bytes), "{name}");
+        }
+        let manifest: serde_json::Value = serde_json::from_slice(&files.last().unwrap().1).unwrap();
+        assert_eq!(manifest["records"], 2);
+        assert_eq!(manifest["synonyms"][0][1][0], "诉讼");
+    }
+
+    #[test]
+    fn replacing_a_record_gives_the_files_a_new_index_would() {
+        let before = vec![
+            record("/a/", "调解", "离婚纠纷"),
+            record("/b/", "复议", "行政复议申请"),
+        ];
+        let mut after = before.clone();
+        after[1].fields[1].1 = "行政复议的申请期限".into();
+        let mut index = Index::new(before, Vec::new());
+        assert!(index.replace("/b/.md", vec![after[1].clone()]));
+        assert_eq!(
+            index.files("search"),
+            Index::new(after, Vec::new()).files("search")
+        );
+        // A record that moves is not replaced in place.
+        let mut moved = record("/c/", "复议", "");
+        moved.owner = "/b/.md".into();
+        assert!(!index.replace("/b/.md", vec![moved]));
+    }
+
+    #[test]
+    fn excerpts_leave_out_the_title_and_are_cut() {
+        let mut r = record("/a/", "标题", &"长".repeat(1000));
+        r.fields.insert(1, (Field::Summary, "摘要".into()));
+        let text = r.excerpt_text();
+        assert!(text.starts_with("摘要 长"));
+        assert_eq!(text.chars().count(), EXCERPT_CHARS);
+    }
+}

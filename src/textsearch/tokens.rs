@@ -1,0 +1,237 @@
+//! How text becomes search terms, in the build and (mirrored line for line) in the browser's
+//! `search.js`: Chinese as single characters, bigrams and trigrams; everything else as whole
+//! lowercase words (`12348`, `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`,
+//! `/` or `.` (`8500101`). Full-width letters, digits and spaces count as their ASCII forms.
+//!
+//! Positions are character offsets into the text, so that a phrase of four or more Chinese
+//! characters can be checked for adjacency with the trigrams' positions.
+
+/// One search term. Chinese terms carry their characters, so they cost no allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    /// One Chinese character: for one-character queries.
+    Uni(char),
+    /// Two adjacent Chinese characters: the unit of two-character queries.
+    Bi(char, char),
+    /// Three adjacent Chinese characters, with positions: three-character queries, and the
+    /// adjacency check of longer ones.
+    Tri(char, char, char),
+    /// A word of letters and digits, lowercase.
+    Word(Box<str>),
+}
+
+impl Term {
+    /// The term as the index files and the browser spell it.
+    pub fn text(&self) -> String {
+        match self {
+            Term::Uni(a) => a.to_string(),
+            Term::Bi(a, b) => [a, b].into_iter().collect(),
+            Term::Tri(a, b, c) => [a, b, c].into_iter().collect(),
+            Term::Word(word) => word.to_string(),
+        }
+    }
+
+    /// Whether the index keeps this term's positions.
+    pub fn has_positions(&self) -> bool {
+        matches!(self, Term::Tri(..))
+    }
+}
+
+/// Words longer than this are cut: nobody types them, and they would bloat the index.
+const MAX_WORD: usize = 40;
+
+/// Full-width ASCII (`１２３４８`, `ＧＢ`) and the ideographic space as their ASCII forms,
+/// letters in lower case. One character in, one out: positions stay character offsets.
+pub fn normalize(c: char) -> char {
+    let c = match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    };
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if c.is_uppercase() {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// A Chinese (Han) character: CJK unified ideographs and their extensions, compatibility
+/// ideographs, and 〇.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3ffff)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '/' | '.' | '_' | '@' | '+')
+}
+
+/// Calls `emit(term, position)` for every term of `text`, positions counted in characters
+/// from `offset`.
+pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Term, u32)) {
+    let chars: Vec<char> = text.chars().map(normalize).collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        if is_han(chars[i]) {
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            han_run(&chars[start..i], offset + start as u32, &mut emit);
+        } else if is_word_char(chars[i]) {
+            while i < chars.len()
+                && (is_word_char(chars[i])
+                    || (is_joiner(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_word_char(c))))
+            {
+                i += 1;
+            }
+            word(&chars[start..i], offset + start as u32, &mut emit);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Term, u32)) {
+    for (k, &c) in run.iter().enumerate() {
+        let p = at + k as u32;
+        emit(Term::Uni(c), p);
+        if let Some(&d) = run.get(k + 1) {
+            emit(Term::Bi(c, d), p);
+            if let Some(&e) = run.get(k + 2) {
+                emit(Term::Tri(c, d, e), p);
+            }
+        }
+    }
+}
+
+fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Term, u32)) {
+    let whole: String = chars.iter().take(MAX_WORD).collect();
+    emit(Term::Word(whole.as_str().into()), at);
+    if !chars.iter().any(|&c| is_joiner(c)) {
+        return;
+    }
+    let mut start = 0;
+    for (k, &c) in chars.iter().chain([&' ']).enumerate() {
+        if !is_word_char(c) {
+            if k > start {
+                let part: String = chars[start..k].iter().take(MAX_WORD).collect();
+                emit(Term::Word(part.as_str().into()), at + start as u32);
+            }
+            start = k + 1;
+        }
+    }
+}
+
+/// 32-bit FNV-1a of the term's UTF-8 text: which shard holds it (the browser computes the
+/// same over `TextEncoder` bytes).
+pub fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        tokenize(text, 0, |term, p| out.push((term.text(), p)));
+        out
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        terms(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn chinese_becomes_characters_bigrams_and_trigrams_with_positions() {
+        assert_eq!(
+            terms("离婚纠纷"),
+            [
+                ("离", 0),
+                ("离婚", 0),
+                ("离婚纠", 0),
+                ("婚", 1),
+                ("婚纠", 1),
+                ("婚纠纷", 1),
+                ("纠", 2),
+                ("纠纷", 2),
+                ("纷", 3)
+            ]
+            .map(|(t, p)| (t.to_string(), p))
+        );
+    }
+
+    #[test]
+    fn punctuation_breaks_a_run() {
+        let found = texts("离，婚");
+        assert!(found.contains(&"离".to_string()) && found.contains(&"婚".to_string()));
+        assert!(!found.iter().any(|t| t == "离婚"), "{found:?}");
+        assert!(!texts("离 婚").iter().any(|t| t == "离婚"));
+    }
+
+    #[test]
+    fn latin_words_and_numbers_are_whole_lowercase_tokens() {
+        assert_eq!(
+            texts("拨打12348热线"),
+            ["拨", "拨打", "打", "12348", "热", "热线", "线"]
+        );
+        assert_eq!(texts("GB/T 7714"), ["gb/t", "gb", "t", "7714"]);
+        assert_eq!(
+            texts("电话0359-8500101。"),
+            ["电", "电话", "话", "0359-8500101", "0359", "8500101"]
+        );
+        // A joiner at the end of a word is not part of it.
+        assert_eq!(texts("v2. 下"), ["v2", "下"]);
+    }
+
+    #[test]
+    fn full_width_digits_letters_and_spaces_count_as_ascii() {
+        assert_eq!(texts("１２３４８"), ["12348"]);
+        assert_eq!(texts("ＧＢ／Ｔ"), ["gb/t", "gb", "t"]);
+        assert_eq!(texts("离\u{3000}婚"), ["离", "婚"]);
+    }
+
+    #[test]
+    fn positions_are_character_offsets_from_the_offset() {
+        let mut found = Vec::new();
+        tokenize("法律 a-b", 10, |term, p| found.push((term.text(), p)));
+        assert_eq!(
+            found,
+            [
+                ("法", 10),
+                ("法律", 10),
+                ("律", 11),
+                ("a-b", 13),
+                ("a", 13),
+                ("b", 15)
+            ]
+            .map(|(t, p)| (t.to_string(), p))
+        );
+    }
+
+    #[test]
+    fn long_words_are_cut_and_odd_input_never_panics() {
+        let long = "x".repeat(500);
+        assert_eq!(texts(&long), ["x".repeat(MAX_WORD)]);
+        for odd in ["\u{0}\u{1b}[2J", "\u{202e}abc", "𠀀𠀁", "-/-", "", "Ⅻ", "İ"] {
+            let _ = texts(odd);
+        }
+        assert_eq!(texts("𠀀𠀁"), ["𠀀", "𠀀𠀁", "𠀁"]);
+    }
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
+    }
+}

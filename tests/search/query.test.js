@@ -1,0 +1,124 @@
+// The real search script of a built site (PUFA_SITE: its output folder, built from
+// tests/fixtures/search by tests/search.rs) run under Node against the built index files.
+// Run by `cargo test --test search`; on its own: PUFA_SITE=DIR node --test tests/search/
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const site = process.env.PUFA_SITE;
+assert.ok(site && fs.existsSync(path.join(site, "search", "index.json")), "PUFA_SITE must be a built site");
+const script = fs.readdirSync(path.join(site, "js")).find((f) => /^search\.[0-9a-f]+\.js$/.test(f));
+const api = require(path.join(site, "js", script));
+
+let fetched = [];
+function engine() {
+  return new api.Engine(path.join(site, "search") + path.sep, (file, type) => {
+    fetched.push(path.basename(file));
+    const bytes = fs.readFileSync(file);
+    return Promise.resolve(type === "json" ? JSON.parse(bytes) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  });
+}
+
+async function search(query, kind) {
+  const e = engine();
+  const found = await e.search(query, kind || "");
+  const records = await e.records(found.ids);
+  return records.map((r) => ({ ...r, excerpt: api.excerpt(r.text, api.needles(found.words), 60) }));
+}
+
+const titles = (records) => records.map((r) => r.title);
+
+test("a two-character word matches only where the characters are adjacent", async () => {
+  const found = titles(await search("离婚"));
+  assert.ok(found.includes("家事纠纷怎么办"), found.join());
+  assert.ok(!found.includes("一位老人的故事"), "离 and 婚 apart must not match: " + found.join());
+});
+
+test("a word of four or more characters is checked for adjacency with positions", async () => {
+  const found = titles(await search("人民调解"));
+  assert.ok(found.includes("申请人民调解"), found.join());
+  assert.ok(!found.includes("基层走访"), "人民调研 … 村民调解 is not 人民调解: " + found.join());
+});
+
+test("a word the site never uses finds nothing", async () => {
+  assert.deepStrictEqual(await search("离职"), []);
+});
+
+test("several words must all match", async () => {
+  const both = titles(await search("养老保险 法律援助"));
+  assert.deepStrictEqual(both, ["社会保险待遇"]);
+  const one = titles(await search("法律援助"));
+  assert.ok(one.length > both.length, one.join());
+  assert.deepStrictEqual(await search("养老保险 离婚纠纷"), []);
+});
+
+test("a title match ranks above a body match", async () => {
+  const found = titles(await search("法律援助"));
+  assert.strictEqual(found[0].includes("法律援助"), true, found.join());
+  assert.ok(found.indexOf("申请法律援助") < found.indexOf("社会保险待遇"), found.join());
+});
+
+test("built-in and site synonyms bring citizens' words to the site's words", async () => {
+  assert.ok(titles(await search("退休金")).includes("社会保险待遇"), "site synonym 退休金 → 养老保险");
+  assert.ok(titles(await search("请律师")).includes("申请法律援助"), "built-in 请律师 → 法律援助");
+});
+
+test("one character finds pages with that character", async () => {
+  const found = titles(await search("婚"));
+  assert.ok(found.includes("家事纠纷怎么办") && found.includes("一位老人的故事"), found.join());
+});
+
+test("numbers and Latin words are whole tokens, full-width forms count as ASCII", async () => {
+  assert.ok(titles(await search("12348")).includes("热线电话"), "full-width １２３４８ in the page");
+  assert.ok(titles(await search("１２３４８")).includes("热线电话"), "full-width query");
+  assert.ok(titles(await search("gb/t")).includes("热线电话"));
+  assert.ok(titles(await search("0359-8500012")).includes("测试县法律援助中心"));
+  assert.ok(titles(await search("8500012")).includes("测试县法律援助中心"), "part of a phone number");
+});
+
+test("a directory entry links to itself on its directory page, with its own snippet", async () => {
+  const found = await search("李律师");
+  const entry = found.find((r) => r.title === "李律师");
+  assert.ok(entry, titles(found).join());
+  assert.strictEqual(entry.url, "/sfj/directory/offices/#counsel-li");
+  assert.strictEqual(entry.kind, "服务名录");
+  assert.ok(entry.text.includes("村（居）法律顾问"), entry.text);
+  assert.ok(!entry.text.includes("测试县法律援助中心") && !entry.text.includes("8500012"), "a neighbour's details: " + entry.text);
+  assert.ok(!entry.text.includes("13900000009"), "a masked mobile is never whole: " + entry.text);
+});
+
+test("the kind's own fields are indexed: a guide's materials", async () => {
+  const found = titles(await search("证据材料"));
+  assert.ok(found.includes("申请法律援助"), found.join());
+});
+
+test("results can be limited to one kind", async () => {
+  const all = await search("法律援助");
+  const guides = await search("法律援助", "办事指南");
+  assert.ok(guides.length > 0 && guides.length < all.length);
+  assert.ok(guides.every((r) => r.kind === "办事指南"));
+});
+
+test("theme text is not indexed", async () => {
+  for (const words of ["跳到正文", "主导航", "无障碍声明", "高对比度", "没有符合条件"]) {
+    assert.deepStrictEqual(await search(words), [], words);
+  }
+});
+
+test("the excerpt marks the match in text pieces", async () => {
+  const found = await search("赡养");
+  const page = found.find((r) => r.title === "家事纠纷怎么办");
+  const marked = page.excerpt.filter((p) => p.mark).map((p) => p.text);
+  assert.deepStrictEqual(marked, ["赡养"]);
+  assert.strictEqual(page.excerpt.map((p) => p.text).join(""), "离婚纠纷、赡养纠纷，可以先到司法所请调解员帮忙。");
+});
+
+test("a query loads only the shards of its terms", async () => {
+  fetched = [];
+  await search("调解");
+  const shards = fetched.filter((f) => /^d\d+\./.test(f));
+  assert.strictEqual(shards.length, 1, fetched.join());
+  assert.ok(!fetched.some((f) => /^p\d+\./.test(f)), "no positions for a two-character word");
+});
