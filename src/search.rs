@@ -89,18 +89,57 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
         return Ok(0);
     }
     let index = build_index(site, staging.take_records());
+    let mut findings = index_findings(site, &index);
     let files = index.files(FOLDER);
     let published = files.iter().map(|(path, _)| path.clone()).collect();
-    let errors: Vec<Diagnostic> = files
-        .into_iter()
-        .filter_map(|(path, bytes)| staging.write(&path, &bytes).err())
-        .collect();
+    findings.extend(
+        files
+            .into_iter()
+            .filter_map(|(path, bytes)| staging.write(&path, &bytes).err()),
+    );
     staging.keep_index(index, published);
-    if errors.is_empty() {
+    if findings.is_empty() {
         Ok(0)
     } else {
-        Err(errors)
+        Err(findings)
     }
+}
+
+/// What an editor should know about the index: pages too long to be searched whole, and
+/// site synonyms that lead to words no page uses.
+fn index_findings(site: &Site, index: &Index) -> Vec<Diagnostic> {
+    let mut findings: Vec<Diagnostic> = site
+        .library
+        .pages
+        .iter()
+        .filter(|p| !p.is_index && p.rendered.html.len() > BODY_LIMIT)
+        .filter(|p| html_to_text(&p.rendered.html, BODY_LIMIT).len() >= BODY_LIMIT)
+        .map(|p| {
+            Diagnostic::warning(
+                "search-cut",
+                &p.file,
+                format!(
+                    "only the first {BODY_LIMIT} bytes of this page's text can be found by search"
+                ),
+            )
+            .with_help("split the page into shorter pages, or put what citizens look for first")
+        })
+        .collect();
+    for (word, others) in &site.config.search.synonyms {
+        for other in others.iter().filter(|o| !index.knows(o)) {
+            findings.push(
+                Diagnostic::warning(
+                    "unused-synonym",
+                    crate::config::CONFIG_PATH,
+                    format!("search.synonyms: `{word}` leads to `{other}`, which no page uses"),
+                )
+                .with_help(format!(
+                    "write a word the site's pages use for `{word}`, or remove `{other}`"
+                )),
+            );
+        }
+    }
+    findings
 }
 
 /// The index of `pages` and of the kinds' own records.

@@ -53,7 +53,7 @@ fn the_sample_site_builds_and_its_home_page_is_a_portal() {
         "route/03-dayu-park/sign/index.html",
         "directory/offices.csv",
         "reports/atom.xml",
-        "pagefind/pagefind.js",
+        "search/index.json",
         "guides/legal-aid/index.html",
     ] {
         assert!(out.path().join(page).exists(), "{page}");

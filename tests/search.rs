@@ -150,3 +150,23 @@ fn synonyms_in_site_yaml_are_checked() {
     site.build(&[])
         .assert_fails_with(1, &["content/site.yaml", "synonyms"]);
 }
+
+#[test]
+fn check_reports_a_synonym_that_leads_nowhere_and_build_still_builds() {
+    let site = Site::copy_of("fixtures/search");
+    let config = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        &config.replace("退休金: [养老保险]", "退休金: [养老保险, 退休待遇]"),
+    );
+    let check = common::pufa(&["check", "--root", site.root().to_str().unwrap()]);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 0, "{said}");
+    assert!(
+        said.contains("warning[unused-synonym]") && said.contains("`退休待遇`, which no page uses"),
+        "{said}"
+    );
+    assert!(!said.contains("`养老保险`, which"), "{said}");
+    site.build(&[]).assert_ok();
+    assert!(site.exists("search/index.json"));
+}

@@ -323,30 +323,53 @@ fn a_page_that_links_a_guide_updates_the_guides_referenced_by() {
 }
 
 #[test]
-fn search_catches_up_with_an_edit() {
+fn search_is_current_when_the_rebuild_that_reloads_the_page_ends() {
     let site = Site::copy_of("fixtures/basic");
     let server = start(&site);
+    // Terms are stored as UTF-8 in the shards of the bundle.
     let indexed = |word: &str| {
-        let folder = server.scratch.join("pagefind/fragment");
-        std::fs::read_dir(&folder)
+        std::fs::read_dir(server.scratch.join("search"))
             .into_iter()
             .flatten()
             .flatten()
-            .any(|entry| {
-                let mut text = String::new();
-                let bytes = std::fs::read(entry.path()).unwrap_or_default();
-                let _ = flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text);
-                text.replace('\u{200b}', "").contains(word)
+            .filter(|e| e.file_name().to_string_lossy().starts_with('d'))
+            .any(|e| {
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                bytes.windows(word.len()).any(|w| w == word.as_bytes())
             })
     };
-    wait_for("the first index", || indexed("全年受理矛盾纠纷656件"));
+    assert!(indexed("矛盾纠"), "the first build indexes the page");
+    assert!(!indexed("枫桥式"));
     site.write(
         "content/news/mediation.md",
         "---\ntitle: 人民调解工作成效\ndate: 2024-06-01\ntags: [人民调解]\n---\n全年受理矛盾纠纷656件，调解成功628件。[标签](/tags/)\n\n新增：枫桥式司法所创建。\n",
     );
-    wait_for("the edit in the search index", || {
-        indexed("枫桥式司法所创建")
+    wait_for("the rebuild of the edited page", || {
+        get(server.port, "/__pufa/rebuild")
+            .1
+            .contains("news/mediation/index.html")
     });
+    let rebuild = get(server.port, "/__pufa/rebuild").1;
+    assert!(rebuild.contains("\"full\":false"), "{rebuild}");
+    assert!(rebuild.contains("search/index.json"), "{rebuild}");
+    assert!(
+        indexed("枫桥式"),
+        "the index is current as the reload is sent"
+    );
+    let stale = std::fs::read_dir(server.scratch.join("search"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".bin"))
+        .count();
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(server.scratch.join("search/index.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        stale as u64,
+        manifest["shards"].as_u64().unwrap() * 2,
+        "replaced shards are removed"
+    );
 }
 
 #[test]

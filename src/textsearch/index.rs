@@ -327,6 +327,14 @@ impl Index {
         true
     }
 
+    /// Whether some record could match `word`: every term it needs is in the index (for
+    /// checking that a synonym leads somewhere).
+    pub fn knows(&self, word: &str) -> bool {
+        let mut needed = Vec::new();
+        tokenize(word, 0, |term, _| needed.push(term));
+        !needed.is_empty() && needed.iter().all(|term| self.postings.contains_key(term))
+    }
+
     /// The bundle's files, `folder` being its place under the output root (`search`).
     pub fn files(&self, folder: &str) -> Files {
         let shards = self.shard_count();
