@@ -195,7 +195,8 @@ pub fn update(
 pub fn html_to_text(html: &str, limit: usize) -> String {
     let mut text = String::with_capacity(html.len().min(limit));
     let mut rest = html;
-    while let Some(open) = rest.find(['<', '&']) {
+    // '<' and '&' are ASCII, never inside a multi-byte character: a byte scan finds them.
+    while let Some(open) = rest.bytes().position(|b| b == b'<' || b == b'&') {
         text.push_str(&rest[..open]);
         rest = &rest[open..];
         if rest.starts_with('<') {

@@ -21,7 +21,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{Term, fnv1a, tokenize};
+use super::tokens::{Key, Token, fnv1a, han_text, has_positions, tokenize};
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
 /// above a body match.
@@ -121,108 +121,157 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// The records that have one term, in record order.
-#[derive(Debug, Default, Clone)]
+/// The records that have one term, in record order, kept as the bytes the shard files hold:
+/// (record id delta, weight) pairs, and for trigrams each record's position count and
+/// deltas. About two bytes a record: the whole index of 10,000 pages fits in ~20 MB.
+#[derive(Debug, Default, Clone, PartialEq)]
 struct Postings {
-    records: Vec<u32>,
-    weights: Vec<u8>,
-    /// For trigrams: where each record's positions end in `positions`.
-    ends: Vec<u32>,
-    positions: Vec<u32>,
+    count: u32,
+    last: u32,
+    docs: Vec<u8>,
+    positions: Vec<u8>,
 }
 
 impl Postings {
+    /// Adds a record after every record already there.
     fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
-        self.records.push(record);
-        self.weights.push(weight);
+        varint(
+            &mut self.docs,
+            record - if self.count == 0 { 0 } else { self.last },
+        );
+        self.docs.push(weight);
+        self.count += 1;
+        self.last = record;
         if !positions.is_empty() {
-            self.positions.extend_from_slice(positions);
-            self.ends.push(self.positions.len() as u32);
+            encode_positions(&mut self.positions, positions);
         }
     }
 
-    fn append(&mut self, mut other: Postings) {
-        let base = self.positions.len() as u32;
-        self.records.append(&mut other.records);
-        self.weights.append(&mut other.weights);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.positions.append(&mut other.positions);
+    /// Adds the records of `other`, all of which come after this one's.
+    fn append(&mut self, other: Postings) {
+        if self.count == 0 {
+            *self = other;
+            return;
+        }
+        let mut at = 0;
+        let first = read_varint(&other.docs, &mut at);
+        varint(&mut self.docs, first - self.last);
+        self.docs.extend_from_slice(&other.docs[at..]);
+        self.count += other.count;
+        self.last = other.last;
+        self.positions.extend_from_slice(&other.positions);
     }
 
-    /// Takes `record` out; returns whether it was there.
-    fn remove(&mut self, record: u32) -> bool {
-        let Ok(k) = self.records.binary_search(&record) else {
-            return false;
-        };
-        self.records.remove(k);
-        self.weights.remove(k);
-        if !self.ends.is_empty() {
-            let start = if k == 0 { 0 } else { self.ends[k - 1] };
-            let end = self.ends.remove(k);
-            self.positions.drain(start as usize..end as usize);
-            for e in &mut self.ends[k..] {
-                *e -= end - start;
+    /// Decoded: (record, weight, positions) for each record.
+    fn decode(&self) -> Vec<(u32, u8, Vec<u32>)> {
+        let (mut at, mut pat, mut record) = (0, 0, 0);
+        let mut out = Vec::with_capacity(self.count as usize);
+        for _ in 0..self.count {
+            record += read_varint(&self.docs, &mut at);
+            let weight = self.docs[at];
+            at += 1;
+            let mut positions = Vec::new();
+            if !self.positions.is_empty() {
+                let n = read_varint(&self.positions, &mut pat);
+                let mut p = 0;
+                for _ in 0..n {
+                    p += read_varint(&self.positions, &mut pat);
+                    positions.push(p);
+                }
+            }
+            out.push((record, weight, positions));
+        }
+        out
+    }
+
+    fn encode(list: &[(u32, u8, Vec<u32>)]) -> Postings {
+        let mut postings = Postings::default();
+        for (record, weight, positions) in list {
+            postings.push(*record, *weight, positions);
+        }
+        postings
+    }
+
+    /// Whether `record` is among the records (a scan that stops past it).
+    fn has(&self, record: u32) -> bool {
+        let (mut at, mut id) = (0, 0);
+        for _ in 0..self.count {
+            id += read_varint(&self.docs, &mut at);
+            at += 1;
+            if id >= record {
+                return id == record;
             }
         }
-        true
-    }
-
-    /// Puts `record` in its place (it must not be there).
-    fn insert(&mut self, record: u32, weight: u8, positions: &[u32]) {
-        let k = self.records.partition_point(|&r| r < record);
-        self.records.insert(k, record);
-        self.weights.insert(k, weight);
-        if !positions.is_empty() {
-            let start = if k == 0 { 0 } else { self.ends[k - 1] };
-            let n = positions.len() as u32;
-            for e in &mut self.ends[k..] {
-                *e += n;
-            }
-            self.ends.insert(k, start + n);
-            self.positions
-                .splice(start as usize..start as usize, positions.iter().copied());
-        }
+        false
     }
 }
 
-/// One record's terms: (term, BM25 weight, positions for trigrams).
-type Analysed = Vec<(Term, u8, Vec<u32>)>;
+fn encode_positions(out: &mut Vec<u8>, positions: &[u32]) {
+    varint(out, positions.len() as u32);
+    let mut previous = 0;
+    for &p in positions {
+        varint(out, p - previous);
+        previous = p;
+    }
+}
 
-/// Splits a record into weighted terms.
-fn analyse(record: &Record) -> Analysed {
-    let mut occurrences: Vec<(Term, u32, u32)> = Vec::new();
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut n, mut shift) = (0u32, 0);
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        n |= u32::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return n;
+        }
+        shift += 7;
+    }
+}
+
+/// One record's terms: (key, BM25 weight, where its positions are in the second list).
+struct Analysed {
+    terms: Vec<(Key, u8, u32, u32)>,
+    positions: Vec<u32>,
+}
+
+/// Splits a record into weighted terms; the texts of its words go into `words`.
+fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
+    let bytes: usize = record.fields.iter().map(|(_, t)| t.len()).sum();
+    let mut occurrences: Vec<(Key, u32, u32)> = Vec::with_capacity(bytes);
     let mut offset = 0u32;
     let mut length = 0u32;
     for (field, text) in &record.fields {
         let weight = field.weight();
-        tokenize(text, offset, |term, p| occurrences.push((term, p, weight)));
+        tokenize(text, offset, |token, p| {
+            let key = token.key();
+            if let Token::Word(word) = token {
+                words.entry(key).or_insert_with(|| word.into());
+            }
+            occurrences.push((key, p, weight));
+        });
         let chars = text.chars().count() as u32;
         length += chars * weight.min(2);
         offset += chars + 1;
     }
-    occurrences.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    occurrences.sort_unstable();
     let norm = 1.0 - 0.5 + 0.5 * f64::from(length.max(1)) / REFERENCE_LENGTH;
-    let mut terms: Analysed = Vec::new();
-    let mut i = 0;
-    while i < occurrences.len() {
-        let mut j = i;
-        let mut frequency = 0u32;
-        while j < occurrences.len() && occurrences[j].0 == occurrences[i].0 {
-            frequency += occurrences[j].2;
-            j += 1;
+    let mut analysed = Analysed {
+        terms: Vec::new(),
+        positions: Vec::new(),
+    };
+    for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
+        let key = group[0].0;
+        let frequency: u32 = group.iter().map(|o| o.2).sum();
+        let start = analysed.positions.len() as u32;
+        if has_positions(key) {
+            analysed.positions.extend(group.iter().map(|o| o.1));
         }
-        let term = occurrences[i].0.clone();
-        let positions = if term.has_positions() {
-            let mut p: Vec<u32> = occurrences[i..j].iter().map(|o| o.1).collect();
-            p.dedup();
-            p
-        } else {
-            Vec::new()
-        };
-        terms.push((term, bm25_weight(frequency, norm), positions));
-        i = j;
+        let end = analysed.positions.len() as u32;
+        analysed
+            .terms
+            .push((key, bm25_weight(frequency, norm), start, end));
     }
-    terms
+    analysed
 }
 
 /// BM25's term-frequency part (k1 = 1.2), scaled to 1–255.
@@ -233,15 +282,72 @@ fn bm25_weight(frequency: u32, norm: f64) -> u8 {
     (score / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8
 }
 
+/// What the index keeps of a record once its text is indexed.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    url: String,
+    title: String,
+    kind: &'static str,
+    owner: String,
+    excerpt: String,
+}
+
+impl Entry {
+    fn of(record: &Record) -> Entry {
+        Entry {
+            url: record.url.clone(),
+            title: record.title.clone(),
+            kind: record.kind,
+            owner: record.owner.clone(),
+            excerpt: record.excerpt_text(),
+        }
+    }
+}
+
 /// The search index of a site, kept in memory by `pufa serve` between edits.
 pub struct Index {
-    records: Vec<Record>,
-    postings: FxMap<Term, Postings>,
+    entries: Vec<Entry>,
+    postings: FxMap<Key, Postings>,
+    /// The texts of the words among the keys.
+    words: FxMap<Key, Box<str>>,
     synonyms: Vec<(String, Vec<String>)>,
 }
 
 /// The files of a bundle: (path under the output root, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// One part of the index, built from a run of records on one thread.
+#[derive(Default)]
+struct Part {
+    postings: FxMap<Key, Postings>,
+    words: FxMap<Key, Box<str>>,
+}
+
+impl Part {
+    fn add(&mut self, id: u32, record: &Record) {
+        let analysed = analyse(record, &mut self.words);
+        for &(key, weight, start, end) in &analysed.terms {
+            let positions = &analysed.positions[start as usize..end as usize];
+            self.postings
+                .entry(key)
+                .or_default()
+                .push(id, weight, positions);
+        }
+    }
+
+    fn merge(mut self, other: Part) -> Part {
+        for (key, postings) in other.postings {
+            match self.postings.get_mut(&key) {
+                Some(existing) => existing.append(postings),
+                None => {
+                    self.postings.insert(key, postings);
+                }
+            }
+        }
+        self.words.extend(other.words);
+        self
+    }
+}
 
 impl Index {
     /// Indexes `records` (in parallel). Records are ordered by kind, then URL, so that each
@@ -249,81 +355,83 @@ impl Index {
     pub fn new(mut records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
         records.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)));
         records.dedup_by(|a, b| a.url == b.url);
-        let postings = records
-            .par_chunks(256)
+        let run = (records.len() / (4 * rayon::current_num_threads())).max(64);
+        let parts: Vec<Part> = records
+            .par_chunks(run)
             .enumerate()
             .map(|(chunk, records)| {
-                let mut map: FxMap<Term, Postings> = FxMap::default();
+                let mut part = Part::default();
                 for (k, record) in records.iter().enumerate() {
-                    let id = (chunk * 256 + k) as u32;
-                    for (term, weight, positions) in analyse(record) {
-                        map.entry(term).or_default().push(id, weight, &positions);
-                    }
+                    part.add((chunk * run + k) as u32, record);
                 }
-                map
+                part
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .fold(FxMap::default(), |mut all: FxMap<Term, Postings>, part| {
-                for (term, postings) in part {
-                    match all.get_mut(&term) {
-                        Some(existing) => existing.append(postings),
-                        None => {
-                            all.insert(term, postings);
-                        }
-                    }
-                }
-                all
-            });
+            .collect();
+        let entries = records.par_iter().map(Entry::of).collect();
+        drop(records);
+        let all = parts.into_iter().fold(Part::default(), Part::merge);
         Index {
-            records,
-            postings,
+            entries,
+            postings: all.postings,
+            words: all.words,
             synonyms,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.entries.is_empty()
     }
 
     /// Replaces the records of `owner` by `records` when they are the same results (same
-    /// URLs, kinds and so ids) with new text; returns `false`, changing nothing, otherwise
-    /// (the caller then builds a new index).
+    /// URLs and kinds, and so the same ids) with new text; returns `false`, changing
+    /// nothing, otherwise (the caller then builds a new index).
     pub fn replace(&mut self, owner: &str, records: Vec<Record>) -> bool {
-        let ids: Vec<usize> = (0..self.records.len())
-            .filter(|&i| self.records[i].owner == owner)
+        let ids: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].owner == owner)
             .collect();
         let same = ids.len() == records.len()
             && ids.iter().zip(&records).all(|(&i, new)| {
-                self.records[i].url == new.url && self.records[i].kind == new.kind
+                self.entries[i].url == new.url && self.entries[i].kind == new.kind
             });
         if !same {
             return false;
         }
-        for (&i, new) in ids.iter().zip(records) {
-            if self.records[i] == new {
-                continue;
+        let mut changed: FxMap<Key, Vec<(u32, u8, Vec<u32>)>> = FxMap::default();
+        for (&key, postings) in &self.postings {
+            if ids.iter().any(|&i| postings.has(i as u32)) {
+                let mut list = postings.decode();
+                list.retain(|(record, _, _)| !ids.contains(&(*record as usize)));
+                changed.insert(key, list);
             }
-            for (term, _, _) in analyse(&self.records[i]) {
-                if let Some(postings) = self.postings.get_mut(&term) {
-                    postings.remove(i as u32);
-                    if postings.records.is_empty() {
-                        self.postings.remove(&term);
-                    }
-                }
-            }
-            for (term, weight, positions) in analyse(&new) {
-                self.postings
-                    .entry(term)
-                    .or_default()
-                    .insert(i as u32, weight, &positions);
-            }
-            self.records[i] = new;
         }
+        for (&i, new) in ids.iter().zip(&records) {
+            let analysed = analyse(new, &mut self.words);
+            for &(key, weight, start, end) in &analysed.terms {
+                let positions = analysed.positions[start as usize..end as usize].to_vec();
+                let list = changed.entry(key).or_insert_with(|| {
+                    self.postings
+                        .get(&key)
+                        .map(Postings::decode)
+                        .unwrap_or_default()
+                });
+                let at = list.partition_point(|(record, _, _)| *record < i as u32);
+                list.insert(at, (i as u32, weight, positions));
+            }
+            self.entries[i] = Entry::of(new);
+        }
+        for (key, list) in changed {
+            if list.is_empty() {
+                self.postings.remove(&key);
+            } else {
+                self.postings.insert(key, Postings::encode(&list));
+            }
+        }
+        let postings = &self.postings;
+        self.words.retain(|key, _| postings.contains_key(key));
         true
     }
 
@@ -331,16 +439,24 @@ impl Index {
     /// checking that a synonym leads somewhere).
     pub fn knows(&self, word: &str) -> bool {
         let mut needed = Vec::new();
-        tokenize(word, 0, |term, _| needed.push(term));
-        !needed.is_empty() && needed.iter().all(|term| self.postings.contains_key(term))
+        tokenize(word, 0, |token, _| needed.push(token.key()));
+        !needed.is_empty() && needed.iter().all(|key| self.postings.contains_key(key))
+    }
+
+    fn text(&self, key: Key) -> String {
+        han_text(key).unwrap_or_else(|| {
+            self.words
+                .get(&key)
+                .map_or_else(String::new, |w| w.to_string())
+        })
     }
 
     /// The bundle's files, `folder` being its place under the output root (`search`).
     pub fn files(&self, folder: &str) -> Files {
         let shards = self.shard_count();
         let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); shards];
-        for (term, postings) in &self.postings {
-            let text = term.text();
+        for (&key, postings) in &self.postings {
+            let text = self.text(key);
             by_shard[fnv1a(&text) as usize % shards].push((text, postings));
         }
         let encoded: Vec<(Vec<u8>, Vec<u8>)> = by_shard
@@ -350,11 +466,7 @@ impl Index {
                 encode_shard(&terms)
             })
             .collect();
-        let chunks: Vec<Vec<u8>> = self
-            .records
-            .par_chunks(CHUNK)
-            .map(|records| metadata(records))
-            .collect();
+        let chunks: Vec<Vec<u8>> = self.entries.par_chunks(CHUNK).map(metadata).collect();
         let mut files = Files::new();
         let mut names = Names::default();
         for (shard, (docs, positions)) in encoded.into_iter().enumerate() {
@@ -376,17 +488,13 @@ impl Index {
 
     /// A power of two, so that shards split evenly as the site grows.
     fn shard_count(&self) -> usize {
-        let bytes: usize = self
-            .postings
-            .values()
-            .map(|p| p.records.len() * 2 + 8)
-            .sum();
+        let bytes: usize = self.postings.values().map(|p| p.docs.len() + 8).sum();
         (bytes / SHARD_BYTES).max(1).next_power_of_two().min(4096)
     }
 
     fn manifest(&self, shards: usize, names: Names) -> Vec<u8> {
         let mut kinds: Vec<KindRange> = Vec::new();
-        for (id, record) in self.records.iter().enumerate() {
+        for (id, record) in self.entries.iter().enumerate() {
             match kinds.last_mut() {
                 Some(last) if last.name == record.kind => last.end = id + 1,
                 _ => kinds.push(KindRange {
@@ -398,7 +506,7 @@ impl Index {
         }
         let manifest = Manifest {
             version: 1,
-            records: self.records.len(),
+            records: self.entries.len(),
             shards,
             chunk: CHUNK,
             kinds,
@@ -456,30 +564,12 @@ fn encode_shard(terms: &[(String, &Postings)]) -> (Vec<u8>, Vec<u8>) {
     let mut block = Vec::new();
     for (text, postings) in terms {
         block.clear();
-        varint(&mut block, postings.records.len() as u32);
-        let mut previous = 0;
-        for (&record, &weight) in postings.records.iter().zip(&postings.weights) {
-            varint(&mut block, record - previous);
-            block.push(weight);
-            previous = record;
-        }
+        varint(&mut block, postings.count);
+        block.extend_from_slice(&postings.docs);
         entry(&mut docs, text, &block);
-        if postings.ends.is_empty() {
-            continue;
+        if !postings.positions.is_empty() {
+            entry(&mut positions, text, &postings.positions);
         }
-        block.clear();
-        let mut start = 0;
-        for &end in &postings.ends {
-            let these = &postings.positions[start as usize..end as usize];
-            varint(&mut block, these.len() as u32);
-            let mut previous = 0;
-            for &p in these {
-                varint(&mut block, p - previous);
-                previous = p;
-            }
-            start = end;
-        }
-        entry(&mut positions, text, &block);
     }
     (docs, positions)
 }
@@ -501,10 +591,10 @@ fn varint(out: &mut Vec<u8>, mut n: u32) {
 }
 
 /// `[[url, title, kind, excerpt text], …]` of a few records.
-fn metadata(records: &[Record]) -> Vec<u8> {
-    let rows: Vec<(&str, &str, &str, String)> = records
+fn metadata(entries: &[Entry]) -> Vec<u8> {
+    let rows: Vec<(&str, &str, &str, &str)> = entries
         .iter()
-        .map(|r| (r.url.as_str(), r.title.as_str(), r.kind, r.excerpt_text()))
+        .map(|e| (e.url.as_str(), e.title.as_str(), e.kind, e.excerpt.as_str()))
         .collect();
     serde_json::to_vec(&rows).unwrap_or_default()
 }
@@ -547,25 +637,35 @@ mod tests {
         out
     }
 
-    fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
-        let (mut n, mut shift) = (0u32, 0);
-        loop {
-            let b = bytes[*at];
-            *at += 1;
-            n |= u32::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return n;
-            }
-            shift += 7;
-        }
-    }
-
     fn all_docs(files: &Files) -> HashMap<String, Vec<(u32, u8)>> {
         files
             .iter()
             .filter(|(name, _)| name.starts_with("search/d"))
             .flat_map(|(_, bytes)| read_docs(bytes))
             .collect()
+    }
+
+    #[test]
+    fn postings_append_and_decode_across_parts() {
+        let mut a = Postings::default();
+        a.push(3, 10, &[1, 5]);
+        a.push(200, 20, &[7]);
+        let mut b = Postings::default();
+        b.push(201, 30, &[0, 300]);
+        b.push(5000, 40, &[9]);
+        a.append(b);
+        let list = a.decode();
+        assert_eq!(
+            list,
+            [
+                (3, 10, vec![1, 5]),
+                (200, 20, vec![7]),
+                (201, 30, vec![0, 300]),
+                (5000, 40, vec![9])
+            ]
+        );
+        assert_eq!(Postings::encode(&list), a);
+        assert!(a.has(201) && !a.has(202) && !a.has(6000));
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! Positions are character offsets into the text, so that a phrase of four or more Chinese
 //! characters can be checked for adjacency with the trigrams' positions.
 
-/// One search term. Chinese terms carry their characters, so they cost no allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Term {
+/// One search term as the tokenizer finds it; a word borrows its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
     /// One Chinese character: for one-character queries.
     Uni(char),
     /// Two adjacent Chinese characters: the unit of two-character queries.
@@ -17,24 +17,63 @@ pub enum Term {
     /// adjacency check of longer ones.
     Tri(char, char, char),
     /// A word of letters and digits, lowercase.
-    Word(Box<str>),
+    Word(&'a str),
 }
 
-impl Term {
+/// A term as the index keeps it: Chinese terms are their characters packed into 18 bits
+/// each (every Han character is below U+40000), a word is a 62-bit hash of its text. The top
+/// two bits say which.
+pub type Key = u64;
+
+const TAG_BI: u64 = 1 << 62;
+const TAG_TRI: u64 = 2 << 62;
+const TAG_WORD: u64 = 3 << 62;
+
+impl Token<'_> {
     /// The term as the index files and the browser spell it.
     pub fn text(&self) -> String {
-        match self {
-            Term::Uni(a) => a.to_string(),
-            Term::Bi(a, b) => [a, b].into_iter().collect(),
-            Term::Tri(a, b, c) => [a, b, c].into_iter().collect(),
-            Term::Word(word) => word.to_string(),
+        match *self {
+            Token::Uni(a) => a.to_string(),
+            Token::Bi(a, b) => [a, b].into_iter().collect(),
+            Token::Tri(a, b, c) => [a, b, c].into_iter().collect(),
+            Token::Word(word) => word.to_string(),
         }
     }
 
-    /// Whether the index keeps this term's positions.
-    pub fn has_positions(&self) -> bool {
-        matches!(self, Term::Tri(..))
+    /// The term's key.
+    pub fn key(&self) -> Key {
+        let c = |c: char| u64::from(c) & 0x3_ffff;
+        match *self {
+            Token::Uni(a) => c(a),
+            Token::Bi(a, b) => TAG_BI | c(a) << 18 | c(b),
+            Token::Tri(a, b, d) => TAG_TRI | c(a) << 36 | c(b) << 18 | c(d),
+            Token::Word(word) => TAG_WORD | (fx64(word.as_bytes()) >> 2),
+        }
     }
+}
+
+/// Whether the index keeps the positions of the term with this key (trigrams).
+pub fn has_positions(key: Key) -> bool {
+    key >> 62 == 2
+}
+
+/// The text of a Chinese term's key (`None` for a word: its text is kept beside the index).
+pub fn han_text(key: Key) -> Option<String> {
+    let c = |shift: u32| char::from_u32(((key >> shift) & 0x3_ffff) as u32).unwrap_or('\u{fffd}');
+    match key >> 62 {
+        0 => Some(c(0).to_string()),
+        1 => Some([c(18), c(0)].into_iter().collect()),
+        2 => Some([c(36), c(18), c(0)].into_iter().collect()),
+        _ => None,
+    }
+}
+
+fn fx64(bytes: &[u8]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for &b in bytes {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// Words longer than this are cut: nobody types them, and they would bloat the index.
@@ -43,6 +82,9 @@ const MAX_WORD: usize = 40;
 /// Full-width ASCII (`１２３４８`, `ＧＢ`) and the ideographic space as their ASCII forms,
 /// letters in lower case. One character in, one out: positions stay character offsets.
 pub fn normalize(c: char) -> char {
+    if is_han(c) {
+        return c;
+    }
     let c = match c {
         '\u{3000}' => ' ',
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
@@ -74,8 +116,9 @@ fn is_joiner(c: char) -> bool {
 
 /// Calls `emit(term, position)` for every term of `text`, positions counted in characters
 /// from `offset`.
-pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Term, u32)) {
-    let chars: Vec<char> = text.chars().map(normalize).collect();
+pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
+    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    chars.extend(text.chars().map(normalize));
     let mut i = 0;
     while i < chars.len() {
         let start = i;
@@ -98,22 +141,22 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Term, u32)) {
     }
 }
 
-fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Term, u32)) {
+fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
     for (k, &c) in run.iter().enumerate() {
         let p = at + k as u32;
-        emit(Term::Uni(c), p);
+        emit(Token::Uni(c), p);
         if let Some(&d) = run.get(k + 1) {
-            emit(Term::Bi(c, d), p);
+            emit(Token::Bi(c, d), p);
             if let Some(&e) = run.get(k + 2) {
-                emit(Term::Tri(c, d, e), p);
+                emit(Token::Tri(c, d, e), p);
             }
         }
     }
 }
 
-fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Term, u32)) {
+fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
     let whole: String = chars.iter().take(MAX_WORD).collect();
-    emit(Term::Word(whole.as_str().into()), at);
+    emit(Token::Word(&whole), at);
     if !chars.iter().any(|&c| is_joiner(c)) {
         return;
     }
@@ -122,7 +165,7 @@ fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Term, u32)) {
         if !is_word_char(c) {
             if k > start {
                 let part: String = chars[start..k].iter().take(MAX_WORD).collect();
-                emit(Term::Word(part.as_str().into()), at + start as u32);
+                emit(Token::Word(&part), at + start as u32);
             }
             start = k + 1;
         }
@@ -226,6 +269,22 @@ mod tests {
             let _ = texts(odd);
         }
         assert_eq!(texts("𠀀𠀁"), ["𠀀", "𠀀𠀁", "𠀁"]);
+    }
+
+    #[test]
+    fn keys_are_distinct_per_term_and_chinese_keys_give_back_their_text() {
+        let mut keys = std::collections::HashMap::new();
+        tokenize("离婚纠纷 a1 离婚 𠀀𠀁𠀂 ab", 0, |t, _| {
+            let previous = keys.insert(t.key(), t.text());
+            assert!(previous.is_none_or(|p| p == t.text()), "{t:?}");
+            if !matches!(t, Token::Word(_)) {
+                assert_eq!(han_text(t.key()).unwrap(), t.text());
+                assert_eq!(has_positions(t.key()), matches!(t, Token::Tri(..)));
+            } else {
+                assert!(han_text(t.key()).is_none());
+            }
+        });
+        assert_eq!(keys.len(), 17);
     }
 
     #[test]
