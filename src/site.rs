@@ -122,6 +122,9 @@ impl Site {
             render_page(page, &config, &targets, &images);
             options.progress.advance();
         });
+        if !config.markdown.unsafe_html {
+            diagnostics.extend(content::active::check_assets(&content_dir, &library.assets));
+        }
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
         diagnostics.extend(crate::images::located_copies(
             &content_dir,
