@@ -46,6 +46,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
         .out
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
+    if options.out.is_some() {
+        UnusableRoot::check_out(&options.root, &out)?;
+    }
     match Site::load(options)? {
         Ok(site) => Ok(site.build(&out)),
         Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
