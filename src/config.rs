@@ -398,4 +398,31 @@ mod tests {
             assert!(!is_theme_name(bad), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(128))]
+
+        /// Any site.yaml text is a checked configuration or diagnostics, never a panic; a
+        /// language or theme that got through is safe to use in a path or an attribute.
+        #[test]
+        fn any_site_yaml_loads_or_explains(
+            value in crate::hostile::text(40),
+            extra in crate::hostile::text(60),
+        ) {
+            let quoted = serde_json::to_string(&value).unwrap();
+            for text in [
+                format!("title: t\nbase_url: https://a.example/\nlanguage: {quoted}\ntheme: {quoted}\n"),
+                format!("title: {quoted}\nbase_url: {quoted}\n{extra}"),
+                extra.clone(),
+            ] {
+                let source = YamlSource { file: CONFIG_PATH, text: &text, yaml: &text, first_line: 1 };
+                let Ok(raw) = source.parse::<RawConfig>() else { continue };
+                if let Ok(config) = raw.check(&source, None) {
+                    proptest::prop_assert!(is_language_tag(&config.language), "{}", config.language);
+                    proptest::prop_assert!(is_theme_name(&config.theme), "{}", config.theme);
+                    proptest::prop_assert!(config.base_path.starts_with('/') && config.base_path.ends_with('/'));
+                }
+            }
+        }
+    }
 }

@@ -120,4 +120,20 @@ mod tests {
     fn nothing_sluggable_gives_empty() {
         assert_eq!(slugify("——"), "");
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(256))]
+
+        #[test]
+        fn any_text_gives_a_short_ascii_slug(text in crate::hostile::text(200)) {
+            let slug = slugify(&text);
+            proptest::prop_assert!(slug.len() <= MAX_SLUG, "{slug}");
+            proptest::prop_assert!(
+                slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
+                "{slug:?}"
+            );
+            proptest::prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{slug}");
+            proptest::prop_assert_eq!(slugify(&text), slug);
+        }
+    }
 }
