@@ -41,6 +41,11 @@ impl Staging {
                 format!("cannot prepare the staging folder: {e}"),
             )
         };
+        let previous = sibling(target, "pufa-previous");
+        if !target.exists() && previous.is_dir() {
+            // A build died between the two renames of a swap: put the old site back first.
+            std::fs::rename(&previous, target).map_err(failed)?;
+        }
         if dir.exists() && !dir.is_dir() {
             std::fs::remove_file(&dir).map_err(failed)?;
         }
@@ -184,6 +189,9 @@ impl Staging {
         if previous.exists() {
             std::fs::remove_dir_all(&previous).map_err(failed)?;
         }
+        if target.is_dir() && exchange(dir, target).is_ok() {
+            return Ok(());
+        }
         if target.exists() {
             if !target.is_dir() {
                 return Err(failed(io::Error::other("it exists and is not a folder")));
@@ -239,6 +247,38 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// Swaps two folders in one atomic step, so that whatever happens to the process the output
+/// folder is always a complete site, old or new; the old one is left at `staged`.
+#[cfg(target_os = "linux")]
+fn exchange(staged: &Path, target: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (from, to) = (c(staged)?, c(target)?);
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the swap takes two renames (see [`Staging::commit`]); [`Staging::create`]
+/// recovers if the process dies between them.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// `public` → `.public.pufa-<what>` in the same folder (same file system, so renames are atomic).
