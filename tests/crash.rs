@@ -57,7 +57,7 @@ fn write_version(site: &Site, v: usize) {
             );
         }
     }
-    let (keep, drop) = if v % 2 == 0 {
+    let (keep, drop) = if v.is_multiple_of(2) {
         ("even", "odd")
     } else {
         ("odd", "even")
