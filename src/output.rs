@@ -135,8 +135,12 @@ impl Staging {
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && std::fs::read(&full).is_ok_and(|old| old == bytes);
         if !unchanged {
-            write_creating_dirs(&full, bytes)
-                .map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
+            let written = if self.only.is_some() {
+                replace_atomically(&full, bytes)
+            } else {
+                write_creating_dirs(&full, bytes)
+            };
+            written.map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
         }
         self.lock().insert(path.to_string());
         Ok(())
@@ -291,6 +295,26 @@ fn sibling(target: &Path, what: &str) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{what}"))
+}
+
+/// Replaces a file that may be read at this very moment (`pufa serve` updating its live
+/// folder): the bytes go to a hidden file beside it, renamed over it when complete, so a
+/// reader gets the old file or the new one, never a half-written one.
+fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let temporary = path.with_file_name(format!(".{name}.pufa-tmp"));
+    write_creating_dirs(&temporary, bytes)?;
+    if let Err(e) = std::fs::rename(&temporary, path) {
+        let _ = std::fs::remove_file(&temporary);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)?;
+            return replace_atomically(path, bytes);
+        }
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Writes a file, creating its folders only when the first attempt finds them missing.
