@@ -121,7 +121,7 @@ impl Tally {
 /// One keep-alive connection after another, each asking for pages and assets in turn; every
 /// 15th request is abandoned mid-response and the connection dropped.
 fn page_worker(port: u16, seed: usize, stop: Arc<AtomicBool>, tally: Arc<Tally>) {
-    let mut n = seed;
+    let mut n = seed as u64;
     while !stop.load(Ordering::Relaxed) {
         let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) else {
             tally.fault("connect failed".into());
@@ -145,7 +145,7 @@ fn page_worker(port: u16, seed: usize, stop: Arc<AtomicBool>, tally: Arc<Tally>)
                 tally.fault(format!("{path}: write failed"));
                 break;
             }
-            if (n >> 40) % 15 == 0 {
+            if (n >> 40).is_multiple_of(15) {
                 let mut first = [0u8; 64];
                 let _ = reader.read(&mut first);
                 tally.dropped.fetch_add(1, Ordering::Relaxed);
