@@ -229,21 +229,21 @@ fn control_characters_in_content_are_shown_escaped_in_messages() {
     let site = Site::new();
     site.write(
         "content/about.md",
-        "---\ntitle: 关于\n---\n看\u{1b}[2K\u{1b}[1A\rbuild ok\u{7} [链接](missing.md)\n",
+        "---\ntitle: 关于\n---\n看\u{1b}[2K\u{1b}[1A\u{7}\u{202e} [链接](missing.md)\n",
     );
     site.write(
-        "content/news/\u{1b}]0;x\u{7}.md",
+        "content/news/\u{1b}]0;x\u{7}\r.md",
         "---\ntitle: x\nbad_key: 1\n---\n",
     );
     let run = site.build(&[]);
     run.assert_fails_with(
         1,
         &[
-            "\\u{1b}[2K\\u{1b}[1A\\rbuild ok\\u{7} [链接](missing.md)",
-            "\\u{1b}]0;x\\u{7}.md",
+            "看\\u{1b}[2K\\u{1b}[1A\\u{7}\\u{202e} [链接](missing.md)",
+            "\\u{1b}]0;x\\u{7}\\r.md",
         ],
     );
-    for control in ['\u{1b}', '\u{7}', '\r'] {
+    for control in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
         assert!(
             !run.stderr.contains(control) && !run.stdout.contains(control),
             "{control:?} reached the log:\n{}",
