@@ -143,3 +143,31 @@ fn cross_site_requests_are_refused() {
     let same = format!("GET /__pufa/rebuild HTTP/1.1\r\n{own}\r\nOrigin: http://127.0.0.1:{port}");
     assert_eq!(status(port, &same), 200, "the preview's own origin");
 }
+
+#[test]
+fn an_svg_edited_to_run_script_is_refused_while_serving_too() {
+    let site = site();
+    site.write(
+        "content/images/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"5\"/></svg>\n",
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: 关于\n---\n![地图](images/map.svg)\n",
+    );
+    let server = start(&site);
+    let page = format!("GET /about/ HTTP/1.1\r\nHost: 127.0.0.1:{}", server.port);
+    assert_eq!(status(server.port, &page), 200);
+    site.write(
+        "content/images/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"5\" onload=\"alert(1)\"/></svg>\n",
+    );
+    let started = Instant::now();
+    while status(server.port, &page) != 500 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the scripted SVG was published"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -22,6 +22,18 @@ const ACTIVE_ELEMENTS: [&str; 7] = [
     "listener",
 ];
 
+/// Whether a file of this name could run script when opened: a web page, SVG or XML.
+pub fn may_hold_script(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    PAGE_ENDINGS
+        .iter()
+        .chain(&MARKUP_ENDINGS)
+        .any(|e| lower.ends_with(e))
+}
+
+/// Markup a browser runs script in, checked by [`active_markup`].
+const MARKUP_ENDINGS: [&str; 3] = [".svg", ".xml", ".xsl"];
+
 /// Errors for the assets that could run script in a visitor's browser.
 pub fn check_assets(content: &Path, assets: &[String]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
@@ -37,7 +49,7 @@ pub fn check_assets(content: &Path, assets: &[String]) -> Vec<Diagnostic> {
                 )
                 .with_help("write the page as Markdown (a .md file), or set `markdown: { unsafe_html: true }` if the site's editors may publish raw HTML"),
             );
-        } else if lower.ends_with(".svg") || lower.ends_with(".xml") || lower.ends_with(".xsl") {
+        } else if MARKUP_ENDINGS.iter().any(|e| lower.ends_with(e)) {
             let Ok(bytes) = std::fs::read(content.join(asset)) else {
                 continue;
             };
