@@ -251,3 +251,25 @@ fn control_characters_in_content_are_shown_escaped_in_messages() {
         );
     }
 }
+
+#[test]
+fn an_alias_no_file_system_can_hold_is_an_error_at_its_line() {
+    let site = Site::new();
+    site.write(
+        "content/about.md",
+        &format!(
+            "---\ntitle: 关于\naliases:\n  - /old/{}/\n  - \"/x\\0y.html\"\n---\n正文\n",
+            "旧".repeat(100)
+        ),
+    );
+    let run = site.build(&[]);
+    run.assert_fails_with(
+        1,
+        &[
+            "content/about.md:4:5",
+            "content/about.md:5:5",
+            "is not an old address on this site",
+        ],
+    );
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+}
