@@ -65,7 +65,10 @@ fn an_output_folder_overlapping_the_sources_is_refused() {
     site.write("content/about.md", &page("关于", "正文"));
     site.write("themes/xia/templates/README.txt", "模板");
     let root = site.root().to_str().unwrap().to_string();
+    std::os::unix::fs::symlink(site.root().join("content"), site.root().join("link")).unwrap();
     let cases = [
+        format!("{root}/link"),
+        format!("{root}/link/out"),
         format!("{root}/content"),
         format!("{root}/content/public"),
         format!("{root}/content/news/../out"),
