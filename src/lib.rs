@@ -134,10 +134,13 @@ pub(crate) mod hostile {
     }
 
     /// How many cases each property runs: enough to find the usual mistakes, few enough to
-    /// keep `cargo test` quick in a debug build.
+    /// keep `cargo test` quick in a debug build. `PROPTEST_CASES=5000` searches deeper.
     pub fn config(cases: u32) -> ProptestConfig {
+        let deeper = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok());
         ProptestConfig {
-            cases,
+            cases: deeper.unwrap_or(cases),
             failure_persistence: None,
             ..ProptestConfig::default()
         }

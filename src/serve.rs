@@ -120,23 +120,33 @@ async fn run(
         scratch: &out,
     });
     report(ServeEvent::Rebuilt(&first));
-    let guard = Arc::new(HostGuard {
-        bind: options.bind,
-        port,
-    });
-    let app = Router::new()
-        .route("/__pufa/events", get(events))
-        .route("/__pufa/reload.js", get(reload_script))
-        .route("/__pufa/rebuild", get(last_rebuild))
-        .fallback(file)
-        .with_state(shared)
-        .layer(axum::middleware::from_fn_with_state(guard, check_host));
+    let app = router(
+        shared,
+        HostGuard {
+            bind: options.bind,
+            port,
+        },
+    );
     let served = tokio::select! {
         served = axum::serve(listener, app).into_future() => served,
         () = stopped() => Ok(()),
     };
     drop(scratch);
     served.map_err(|e| ServeError::Other(format!("the server stopped: {e}")))
+}
+
+/// The preview's routes, behind the `Host`/`Origin` check.
+fn router(shared: Arc<Shared>, guard: HostGuard) -> Router {
+    Router::new()
+        .route("/__pufa/events", get(events))
+        .route("/__pufa/reload.js", get(reload_script))
+        .route("/__pufa/rebuild", get(last_rebuild))
+        .fallback(file)
+        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            check_host,
+        ))
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so the scratch folder can be removed before exiting.

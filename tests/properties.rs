@@ -88,7 +88,12 @@ fn assert_no_injected_markup(html: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    // Each case is a real build: 24 keep `cargo test` quick; PROPTEST_CASES=500 searches deeper.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(24),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn hostile_text_comes_out_escaped_in_every_format(
