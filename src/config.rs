@@ -18,8 +18,8 @@ struct RawConfig {
     title: String,
     base_url: Spanned<String>,
     description: Option<String>,
-    language: Option<String>,
-    theme: Option<String>,
+    language: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
     publisher: Option<String>,
     hotline: Option<String>,
     #[serde(default)]
@@ -267,6 +267,14 @@ impl RawConfig {
                 .collect()
         });
         errors.extend(check_synonyms(&self.search.synonyms));
+        let language = self.language.map_or_else(
+            || "zh-CN".to_string(),
+            |tag| checked(tag, is_language_tag, source, &mut errors, language_error),
+        );
+        let theme = self.theme.map_or_else(
+            || "default".to_string(),
+            |name| checked(name, is_theme_name, source, &mut errors, theme_error),
+        );
         if self.images.widths.is_empty() || self.images.widths.contains(&0) {
             errors.push(
                 Diagnostic::error(
@@ -290,8 +298,8 @@ impl RawConfig {
             title: self.title,
             base_url,
             base_path,
-            language: self.language.unwrap_or_else(|| "zh-CN".into()),
-            theme: self.theme.unwrap_or_else(|| "default".into()),
+            language,
+            theme,
             publisher: self.publisher.unwrap_or_default(),
             hotline: self.hotline.unwrap_or_else(|| "12348".into()),
             regions: self.regions,
@@ -330,6 +338,70 @@ fn check_synonyms(synonyms: &BTreeMap<String, Vec<String>>) -> Vec<Diagnostic> {
             })
         })
         .collect()
+}
+
+/// Keeps `value` if `ok` says it is well formed, else records the error `explain` gives.
+fn checked(
+    value: Spanned<String>,
+    ok: fn(&str) -> bool,
+    source: &YamlSource,
+    errors: &mut Vec<Diagnostic>,
+    explain: fn(&str) -> Diagnostic,
+) -> String {
+    if !ok(&value.value) {
+        errors.push(source.diagnostic_at(explain(&value.value), &value.referenced));
+    }
+    value.value
+}
+
+fn language_error(tag: &str) -> Diagnostic {
+    Diagnostic::error(
+        "bad-language",
+        CONFIG_PATH,
+        format!("`{tag}` is not a language tag"),
+    )
+    .with_help(
+        "write a BCP 47 language tag such as `zh-CN`, or remove the line (zh-CN is the default)",
+    )
+}
+
+fn theme_error(name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "bad-theme",
+        CONFIG_PATH,
+        format!("`{name}` is not a theme name"),
+    )
+    .with_help("a theme is a folder name under themes/ (letters, digits, `-`, `_`), e.g. `theme: xia` for themes/xia/; remove the line for the built-in theme")
+}
+
+/// The longest language tag accepted: BCP 47 sets no limit, but no real tag comes close.
+const MAX_LANGUAGE_TAG: usize = 64;
+
+/// A well-formed BCP 47 tag (RFC 5646 syntax): a 2–8 letter language (or `x`/`i` for private
+/// use and grandfathered tags), then `-`-separated subtags of 1–8 letters or digits. This is
+/// what keeps a tag safe to write into `lang=""`, feeds and file names.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first = subtags.next().unwrap_or("");
+    let language_ok = (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        || first.eq_ignore_ascii_case("x")
+        || first.eq_ignore_ascii_case("i");
+    tag.len() <= MAX_LANGUAGE_TAG
+        && language_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A theme is a plain folder name under `ROOT/themes/`: never a path that could lead
+/// elsewhere (`..`, `/abs`, `a/b`).
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['.', '-'])
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Checks a base URL and returns its path, always starting and ending with `/`.
@@ -373,5 +445,68 @@ mod tests {
         );
         assert!(parse_base_url("www.county.gov.cn/sfj/").is_err());
         assert!(parse_base_url("https:///x").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked_as_bcp47() {
+        for good in [
+            "zh-CN",
+            "zh",
+            "en",
+            "zh-Hans-CN",
+            "zh-cmn-Hans-CN-u-ca-chinese-nu-hanidec",
+            "x-private",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "../../../../x",
+            "zh_CN",
+            "zh-",
+            "-zh",
+            "z",
+            "zh-CN/..",
+            "zh CN",
+            "中文",
+            "zh-toolongsubtag",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn theme_names_are_plain_folder_names() {
+        assert!(is_theme_name("xia") && is_theme_name("county_2024") && is_theme_name("default"));
+        for bad in ["", "..", "../x", "/etc", "a/b", ".hidden", "a\\b", "x.y"] {
+            assert!(!is_theme_name(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(128))]
+
+        /// Any site.yaml text is a checked configuration or diagnostics, never a panic; a
+        /// language or theme that got through is safe to use in a path or an attribute.
+        #[test]
+        fn any_site_yaml_loads_or_explains(
+            value in crate::hostile::text(40),
+            extra in crate::hostile::text(60),
+        ) {
+            let quoted = serde_json::to_string(&value).unwrap();
+            for text in [
+                format!("title: t\nbase_url: https://a.example/\nlanguage: {quoted}\ntheme: {quoted}\n"),
+                format!("title: {quoted}\nbase_url: {quoted}\n{extra}"),
+                extra.clone(),
+            ] {
+                let source = YamlSource { file: CONFIG_PATH, text: &text, yaml: &text, first_line: 1 };
+                let Ok(raw) = source.parse::<RawConfig>() else { continue };
+                if let Ok(config) = raw.check(&source, None) {
+                    proptest::prop_assert!(is_language_tag(&config.language), "{}", config.language);
+                    proptest::prop_assert!(is_theme_name(&config.theme), "{}", config.theme);
+                    proptest::prop_assert!(config.base_path.starts_with('/') && config.base_path.ends_with('/'));
+                }
+            }
+        }
     }
 }

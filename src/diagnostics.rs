@@ -100,24 +100,25 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "{label}[{}]: {}", self.code, visible(&self.message));
+        let file = visible(&self.file);
         let location = match (self.line, self.column) {
-            (Some(line), Some(col)) => format!("{}:{line}:{col}", self.file),
-            (Some(line), None) => format!("{}:{line}", self.file),
-            _ => self.file.clone(),
+            (Some(line), Some(col)) => format!("{file}:{line}:{col}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file,
         };
         let gutter = self.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {location}");
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let col = self.column.unwrap_or(1);
-            let shown: String = text.chars().take(200).collect();
-            let before: usize = text.chars().take(col - 1).map(display_width).sum();
+            let shown: String = text.chars().take(200).map(shown_char).collect();
+            let before: usize = text.chars().take(col - 1).map(shown_width).sum();
             let width: usize = text
                 .chars()
                 .skip(col - 1)
                 .take(self.width)
-                .map(display_width)
+                .map(shown_width)
                 .sum::<usize>()
                 .max(1);
             let _ = writeln!(out, "{pad} |");
@@ -125,9 +126,43 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {}{}", " ".repeat(before), "^".repeat(width));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", visible(help));
         }
         out
+    }
+}
+
+/// Text as it may safely reach a terminal or a CI log: control characters (ESC, BEL, CR, …)
+/// and the invisible bidirectional overrides are shown escaped (`\u{1b}`), so a file cannot
+/// erase, recolour or fake lines of the build output. Line breaks are kept.
+pub fn visible(text: &str) -> String {
+    text.split('\n')
+        .map(|line| line.chars().map(shown_char).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a character would act on the terminal or reorder the text around it rather than
+/// show as itself.
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn shown_char(c: char) -> String {
+    match c {
+        '\r' => "\\r".into(),
+        '\t' => "\\t".into(),
+        c if is_hidden_control(c) => format!("\\u{{{:x}}}", u32::from(c)),
+        c => c.to_string(),
+    }
+}
+
+fn shown_width(c: char) -> usize {
+    if is_hidden_control(c) {
+        shown_char(c).chars().count()
+    } else {
+        display_width(c)
     }
 }
 

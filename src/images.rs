@@ -344,6 +344,7 @@ impl ImageStore {
         }
         let mut decoder = decoder(&bytes)?;
         let (width, height) = decoder.dimensions();
+        within_limits(width, height, decoder.total_bytes())?;
         let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
         let (width, height) = if turns_sideways(orientation) {
             (height, width)
@@ -371,6 +372,8 @@ impl ImageStore {
             return Err("changed while pufa was building; build again".into());
         }
         let mut decoder = decoder(&bytes)?;
+        let (width, height) = decoder.dimensions();
+        within_limits(width, height, decoder.total_bytes())?;
         let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
         let icc_profile = decoder
             .icc_profile()
@@ -489,13 +492,36 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A decoder for whatever the bytes are (by their signature, not the file name).
+/// The largest image pufa decodes: 64 megapixels (a 12 MP phone photo is 12), so that a small
+/// file declaring a huge size cannot make the build allocate gigabytes and abort.
+const MAX_PIXELS: u64 = 64_000_000;
+
+/// The most memory one decoded image may take (64 MP at 8 bytes per pixel, 16-bit RGBA).
+const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Refuses an image before decoding it if its declared size is beyond the limits.
+fn within_limits(width: u32, height: u32, decoded_bytes: u64) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS || decoded_bytes > MAX_DECODED_BYTES {
+        return Err(format!(
+            "is {width}×{height} pixels ({} megapixels); pufa takes images of up to {} megapixels: save it smaller (e.g. 4000×3000)",
+            pixels / 1_000_000,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
+/// A decoder for whatever the bytes are (by their signature, not the file name), with the
+/// decoder's own allocation limit set as a second guard.
 fn decoder(bytes: &[u8]) -> Result<impl ImageDecoder + '_, String> {
-    ImageReader::new(Cursor::new(bytes))
+    let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot be read: {e}"))?
-        .into_decoder()
-        .map_err(unreadable)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    reader.into_decoder().map_err(unreadable)
 }
 
 /// Whether a JPEG has its end-of-image marker after its first scan. The decoder fills a

@@ -47,8 +47,103 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
         .out
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
+    if options.out.is_some() {
+        UnusableRoot::check_out(&options.root, &out)?;
+    }
     match Site::load(options)? {
         Ok(site) => Ok(site.build(&out)),
         Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
+    }
+}
+
+/// Text an editor (or an attacker) might put in any field, for the property tests: arbitrary
+/// Unicode mixed with the pieces that break parsers and escapers.
+#[cfg(test)]
+pub(crate) mod hostile {
+    use proptest::prelude::*;
+
+    /// Fragments that matter to Markdown, YAML, HTML, XML, CSV and vCard, and to terminals.
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "\"",
+        "'",
+        "&",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\u{1b}[2K",
+        "\u{7}",
+        "\r",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{0}",
+        "\u{202e}",
+        "\u{200f}",
+        "\u{feff}",
+        "\u{fffe}",
+        "\u{ffff}",
+        "\u{85}",
+        "---",
+        "...",
+        "**",
+        "__",
+        "[a](b.md)",
+        "[x](javascript:alert(1))",
+        "![i](x.png)",
+        "# ",
+        "## ",
+        "{#id}",
+        "=",
+        "+",
+        "-",
+        "@",
+        ",",
+        ";",
+        ":",
+        "\\",
+        "`",
+        "|",
+        "{{",
+        "}}",
+        "调解",
+        "法律援助",
+        "、",
+        "：",
+        "a",
+        "1",
+        " ",
+        "&amp;",
+        "]]>",
+        "<!--",
+        "\u{10ffff}",
+        "0359-1234567",
+        "13800000001",
+        "&#0;",
+    ];
+
+    /// Up to `max` characters: sometimes arbitrary Unicode, mostly hostile fragments.
+    pub fn text(max: usize) -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop_oneof![
+            1 => proptest::collection::vec(any::<char>(), 0..max).prop_map(String::from_iter),
+            3 => proptest::collection::vec(piece, 0..max / 2 + 1).prop_map(|p| p.concat()),
+        ]
+    }
+
+    /// How many cases each property runs: enough to find the usual mistakes, few enough to
+    /// keep `cargo test` quick in a debug build. `PROPTEST_CASES=5000` searches deeper.
+    pub fn config(cases: u32) -> ProptestConfig {
+        let deeper = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok());
+        ProptestConfig {
+            cases: deeper.unwrap_or(cases),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
     }
 }

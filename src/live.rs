@@ -204,7 +204,12 @@ impl LiveSite {
             Some(_) => Change::Everything,
             // A new photo may have another size: the pages showing it change too.
             None if site.images.is_processed(&relative) => Change::Everything,
-            None if site.library.assets.contains(&relative) => Change::Asset(relative),
+            // An edited SVG or XML file may now hold script: check it with the whole site.
+            None if site.library.assets.contains(&relative)
+                && !crate::content::active::may_hold_script(&relative) =>
+            {
+                Change::Asset(relative)
+            }
             None => Change::Everything,
         }
     }

@@ -44,6 +44,11 @@ impl Staging {
                 format!("cannot prepare the staging folder: {e}"),
             )
         };
+        let previous = sibling(target, "pufa-previous");
+        if !target.exists() && previous.is_dir() {
+            // A build died between the two renames of a swap: put the old site back first.
+            std::fs::rename(&previous, target).map_err(failed)?;
+        }
         if dir.exists() && !dir.is_dir() {
             std::fs::remove_file(&dir).map_err(failed)?;
         }
@@ -139,8 +144,12 @@ impl Staging {
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && std::fs::read(&full).is_ok_and(|old| old == bytes);
         if !unchanged {
-            write_creating_dirs(&full, bytes)
-                .map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
+            let written = if self.only.is_some() {
+                replace_atomically(&full, bytes)
+            } else {
+                write_creating_dirs(&full, bytes)
+            };
+            written.map_err(|e| Diagnostic::error("output", path, format!("cannot write: {e}")))?;
         }
         self.lock().insert(path.to_string());
         Ok(())
@@ -193,6 +202,9 @@ impl Staging {
         if previous.exists() {
             std::fs::remove_dir_all(&previous).map_err(failed)?;
         }
+        if target.is_dir() && exchange(dir, target).is_ok() {
+            return Ok(());
+        }
         if target.exists() {
             if !target.is_dir() {
                 return Err(failed(io::Error::other("it exists and is not a folder")));
@@ -236,6 +248,38 @@ impl Staging {
     }
 }
 
+/// Swaps two folders in one atomic step, so that whatever happens to the process the output
+/// folder is always a complete site, old or new; the old one is left at `staged`.
+#[cfg(target_os = "linux")]
+fn exchange(staged: &Path, target: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (from, to) = (c(staged)?, c(target)?);
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the swap takes two renames (see [`Staging::commit`]); [`Staging::create`]
+/// recovers if the process dies between them.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// `public` → `.public.pufa-<what>` in the same folder (same file system, so renames are atomic).
 fn sibling(target: &Path, what: &str) -> PathBuf {
     let name = target
@@ -246,6 +290,26 @@ fn sibling(target: &Path, what: &str) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{what}"))
+}
+
+/// Replaces a file that may be read at this very moment (`pufa serve` updating its live
+/// folder): the bytes go to a hidden file beside it, renamed over it when complete, so a
+/// reader gets the old file or the new one, never a half-written one.
+fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let temporary = path.with_file_name(format!(".{name}.pufa-tmp"));
+    write_creating_dirs(&temporary, bytes)?;
+    if let Err(e) = std::fs::rename(&temporary, path) {
+        let _ = std::fs::remove_file(&temporary);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)?;
+            return replace_atomically(path, bytes);
+        }
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Writes a file, creating its folders only when the first attempt finds them missing.

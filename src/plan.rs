@@ -147,10 +147,9 @@ fn plan_aliases(site: &Site, plan: &mut Plan) {
         for alias in &page.meta.aliases {
             let at = |d: Diagnostic| d.at(&page.text, alias.line, alias.column);
             let path = alias.value.trim().trim_start_matches('/');
-            if path.is_empty() || path.split('/').any(|p| p == "..") || alias.value.contains("://")
-            {
+            if !is_alias_path(path) || alias.value.contains("://") {
                 plan.diagnostics.push(at(Diagnostic::error("bad-alias", &page.file, format!("`{}` is not an old address on this site", alias.value))
-                    .with_help("write the old path from the site root, e.g. `/xwzx/2024/123.html` or `/old/page/`")));
+                    .with_help("write the old path from the site root, e.g. `/xwzx/2024/123.html` or `/old/page/`; each part between `/` at most 255 bytes, no control characters or `\\`")));
                 continue;
             }
             let output = if path.ends_with(".html") || path.ends_with(".htm") {
@@ -174,6 +173,16 @@ fn plan_aliases(site: &Site, plan: &mut Plan) {
             plan.aliases.push((output, i));
         }
     }
+}
+
+/// Whether an alias path can be written as a file: not empty, no `..`, no control character
+/// or backslash, and no part longer than the 255 bytes a file name may have.
+fn is_alias_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(|c: char| c.is_control() || c == '\\')
+        && path
+            .split('/')
+            .all(|part| part != ".." && part.len() <= 255)
 }
 
 impl Plan {

@@ -96,7 +96,8 @@ async fn run(
         })?;
     let port = listener.local_addr().map_or(options.port, |a| a.port());
     let url = format!("http://{}:{port}/", host(options.bind));
-    let out = scratch_folder(&options.root)?;
+    let scratch = Scratch::create()?;
+    let out = scratch.out();
     let build = BuildOptions {
         root: options.root.clone(),
         out: Some(out.clone()),
@@ -119,15 +120,119 @@ async fn run(
         scratch: &out,
     });
     report(ServeEvent::Rebuilt(&first));
-    let app = Router::new()
+    let app = router(
+        shared,
+        HostGuard {
+            bind: options.bind,
+            port,
+        },
+    );
+    let served = tokio::select! {
+        served = axum::serve(listener, app).into_future() => served,
+        () = stopped() => Ok(()),
+    };
+    drop(scratch);
+    served.map_err(|e| ServeError::Other(format!("the server stopped: {e}")))
+}
+
+/// The preview's routes, behind the `Host`/`Origin` check.
+fn router(shared: Arc<Shared>, guard: HostGuard) -> Router {
+    Router::new()
         .route("/__pufa/events", get(events))
         .route("/__pufa/reload.js", get(reload_script))
         .route("/__pufa/rebuild", get(last_rebuild))
         .fallback(file)
-        .with_state(shared);
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| ServeError::Other(format!("the server stopped: {e}")))
+        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            check_host,
+        ))
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so the scratch folder can be removed before exiting.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Which `Host` and `Origin` a request may carry: the preview answers only the names it is
+/// reached by on this machine, so a web page elsewhere cannot read it through DNS rebinding.
+struct HostGuard {
+    bind: IpAddr,
+    port: u16,
+}
+
+impl HostGuard {
+    /// `localhost`, `127.0.0.1`, `[::1]` or the bound address, with our port or none. Bound to
+    /// every interface (`--bind 0.0.0.0`), any address literal is accepted, never a name but
+    /// `localhost`: rebinding needs a name.
+    fn allows_host(&self, host: &str) -> bool {
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, port)) if !port.contains(']') => (name, Some(port)),
+            _ => (host, None),
+        };
+        if port.is_some_and(|p| p.parse() != Ok(self.port)) {
+            return false;
+        }
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        let Ok(ip) = name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        else {
+            return false;
+        };
+        ip.is_loopback() || ip == self.bind || self.bind.is_unspecified()
+    }
+
+    /// An `Origin` header, when present, must be one of our own `http://host:port`.
+    fn allows_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|host| host.contains(':') && self.allows_host(host))
+    }
+}
+
+/// Refuses requests for another host name, and any cross-site request that is not a plain
+/// GET or HEAD.
+async fn check_host(
+    State(guard): State<Arc<HostGuard>>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
+    let plain = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let host_ok = host.is_some_and(|h| guard.allows_host(h));
+    let origin_ok = match origin {
+        Some(origin) => guard.allows_origin(origin),
+        None => plain,
+    };
+    if host_ok && origin_ok {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "pufa serve answers only http://127.0.0.1 and http://localhost on its own port\n",
+    )
+        .into_response()
 }
 
 fn host(bind: IpAddr) -> String {
@@ -137,18 +242,61 @@ fn host(bind: IpAddr) -> String {
     }
 }
 
-/// A scratch folder per site, outside the site: serve never writes over `public/`.
-fn scratch_folder(root: &Path) -> Result<PathBuf, ServeError> {
-    let canonical = root
-        .canonicalize()
-        .map_err(|e| ServeError::Other(format!("{}: {e}", root.display())))?;
-    let hash = blake3::hash(canonical.to_string_lossy().as_bytes()).to_hex();
-    let dir = std::env::temp_dir()
-        .join(format!("pufa-serve-{}", &hash.as_str()[..12]))
-        .join("public");
-    std::fs::create_dir_all(dir.parent().unwrap_or(&dir))
-        .map_err(|e| ServeError::Other(format!("{}: {e}", dir.display())))?;
-    Ok(dir)
+/// A private folder of this run's own, outside the site (serve never writes over `public/`):
+/// created fresh with a random name and mode 0700, so nothing another local user planted
+/// (a folder, a symbolic link) can be written through; removed when the server stops.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn create() -> Result<Scratch, ServeError> {
+        let base = std::env::temp_dir();
+        let mut last_error = None;
+        for attempt in 0u32..16 {
+            let mut seed = blake3::Hasher::new();
+            seed.update(&std::process::id().to_le_bytes());
+            seed.update(&attempt.to_le_bytes());
+            seed.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
+            seed.update(format!("{:p}", &base).as_bytes());
+            let name = format!("pufa-serve-{}", &seed.finalize().to_hex().as_str()[..16]);
+            let dir = base.join(name);
+            match private_dir(&dir) {
+                Ok(()) => return Ok(Scratch { dir }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
+                Err(e) => {
+                    return Err(ServeError::Other(format!(
+                        "cannot create a scratch folder in {}: {e}",
+                        base.display()
+                    )));
+                }
+            }
+        }
+        Err(ServeError::Other(format!(
+            "cannot create a scratch folder in {}: {}",
+            base.display(),
+            last_error.map_or_else(String::new, |e| e.to_string())
+        )))
+    }
+
+    /// Where the site is built, inside the private folder.
+    fn out(&self) -> PathBuf {
+        self.dir.join("public")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Creates `dir` (never an existing one, never through a link) readable only by this user.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// Watches content/ and themes/; each settled batch of saves becomes one rebuild.

@@ -82,6 +82,66 @@ impl BuildSummary {
 #[derive(Debug)]
 pub struct UnusableRoot(pub String);
 
+impl UnusableRoot {
+    /// Refuses an output folder that would swap away or later delete what pufa did not write:
+    /// one that is, holds or lies inside `content/` or `themes/` (the root itself included),
+    /// or an existing folder of other files.
+    pub fn check_out(root: &Path, out: &Path) -> Result<(), UnusableRoot> {
+        let out_real = real_path(out);
+        let root_real = real_path(root);
+        for folder in ["content", "themes"] {
+            let source = root_real.join(folder);
+            if out_real.starts_with(&source) || source.starts_with(&out_real) {
+                return Err(UnusableRoot(format!(
+                    "--out {} overlaps the site's {folder}/ folder: a build would replace it and the next one delete it; choose a folder outside content/ and themes/, e.g. {}",
+                    out.display(),
+                    root.join("public").display()
+                )));
+            }
+        }
+        let foreign = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some())
+            && !out.join("404.html").is_file()
+            && !out.join("sitemap.xml").is_file();
+        if foreign {
+            return Err(UnusableRoot(format!(
+                "--out {} is a folder of other files, not a site pufa built: a build replaces the whole folder; choose a folder outside content/ and themes/ that is new or empty",
+                out.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The absolute path with `.` and `..` taken away, and links resolved in the part that
+/// already exists.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |path, part| path.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
 impl Site {
     /// Reads `content/` and the theme and checks everything that can be checked before writing.
     /// `Err` holds the diagnostics when the site cannot even be loaded (no config, bad theme).
@@ -125,6 +185,9 @@ impl Site {
             render_page(page, &config, &targets, &images);
             options.progress.advance();
         });
+        if !config.markdown.unsafe_html {
+            diagnostics.extend(content::active::check_assets(&content_dir, &library.assets));
+        }
         let taxonomies = taxonomy::collect(&library, &config.taxonomies);
         diagnostics.extend(crate::images::located_copies(
             &content_dir,

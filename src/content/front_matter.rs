@@ -343,4 +343,33 @@ mod tests {
         assert_eq!(errs[0].line, Some(3));
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `summary`?"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(192))]
+
+        /// Whatever the file holds, splitting and parsing end in a page or in diagnostics that
+        /// point inside the file.
+        #[test]
+        fn any_file_splits_and_parses_without_panicking(
+            yaml in crate::hostile::text(120),
+            body in crate::hostile::text(60),
+            closed in proptest::bool::ANY,
+        ) {
+            let written = format!("---\n{yaml}\n{}{body}", if closed { "---\n" } else { "" });
+            let text = crate::content::source::decode_text("f.md", written.as_bytes()).unwrap();
+            let lines = text.lines().count().max(1);
+            match parse_text(&text) {
+                Ok(meta) => proptest::prop_assert!(!meta.title.is_empty() || meta.title.is_empty()),
+                Err(diagnostics) => {
+                    proptest::prop_assert!(!diagnostics.is_empty());
+                    for d in diagnostics {
+                        proptest::prop_assert!(d.line.is_none_or(|l| l >= 1 && l <= lines + 1), "{d:?} in {lines} lines");
+                        let shown = d.render();
+                        proptest::prop_assert!(!shown.contains(['\u{1b}', '\u{7}', '\r']), "{shown:?}");
+                    }
+                }
+            }
+            let _ = split("f.md", &body);
+        }
+    }
 }

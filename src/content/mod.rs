@@ -1,6 +1,7 @@
 //! The site's content as flat maps keyed by path: pages and sections point at each other by
 //! index, never by reference, so steps can run in parallel over them.
 
+pub mod active;
 pub mod front_matter;
 mod load;
 pub mod slug;

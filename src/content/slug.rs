@@ -48,7 +48,31 @@ pub fn slugify(text: &str) -> String {
         }
         rest = &rest[c.len_utf8()..];
     }
-    slug.trim_matches('-').to_string()
+    bounded(slug.trim_matches('-'))
+}
+
+/// The longest slug, in bytes: well under the 255 bytes a file name may have, so that a
+/// long title, tag or region still becomes a folder (80 Chinese characters are ~320 bytes
+/// of pinyin).
+pub const MAX_SLUG: usize = 80;
+
+/// A slug cut to [`MAX_SLUG`] bytes, at a `-` where there is one, ending with 8 hex digits
+/// of the whole slug's hash so that two long names sharing a start stay two URLs.
+fn bounded(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    let hash = blake3::hash(slug.as_bytes()).to_hex();
+    let keep = MAX_SLUG - 9;
+    let cut = match slug[..keep].rfind('-') {
+        Some(dash) if dash >= keep / 2 => dash,
+        _ => keep,
+    };
+    format!(
+        "{}-{}",
+        slug[..cut].trim_end_matches('-'),
+        &hash.as_str()[..8]
+    )
 }
 
 fn push_word(slug: &mut String, word: &str) {
@@ -80,7 +104,36 @@ mod tests {
     }
 
     #[test]
+    fn long_slugs_are_cut_with_a_hash() {
+        let long = slugify(&"宪".repeat(80));
+        assert!(long.len() <= MAX_SLUG, "{long}");
+        assert!(long.starts_with("xian-xian-"), "{long}");
+        assert!(!long.contains("--"), "{long}");
+        let a = slugify(&"a".repeat(300));
+        let b = slugify(&format!("{}b", "a".repeat(300)));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), MAX_SLUG);
+        assert_eq!(slugify(&"b".repeat(MAX_SLUG)), "b".repeat(MAX_SLUG));
+    }
+
+    #[test]
     fn nothing_sluggable_gives_empty() {
         assert_eq!(slugify("——"), "");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(256))]
+
+        #[test]
+        fn any_text_gives_a_short_ascii_slug(text in crate::hostile::text(200)) {
+            let slug = slugify(&text);
+            proptest::prop_assert!(slug.len() <= MAX_SLUG, "{slug}");
+            proptest::prop_assert!(
+                slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
+                "{slug:?}"
+            );
+            proptest::prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{slug}");
+            proptest::prop_assert_eq!(slugify(&text), slug);
+        }
     }
 }

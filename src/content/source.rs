@@ -2,12 +2,13 @@
 
 use crate::diagnostics::Diagnostic;
 
-/// Decodes a file editors wrote. A UTF-8 BOM is dropped and CRLF becomes LF, so offsets and
-/// line numbers are the same on every platform. Invalid UTF-8 names the first bad byte's place.
+/// Decodes a file editors wrote. A UTF-8 BOM is dropped and CRLF (or a lone CR, as old Mac
+/// editors write) becomes LF, so offsets and line numbers are the same on every platform and
+/// for every parser (YAML and CommonMark count a lone CR as a line break, `str::lines` does not). Invalid UTF-8 names the first bad byte's place.
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
+        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n").replace('\r', "\n")),
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
@@ -34,6 +35,7 @@ mod tests {
     fn bom_and_crlf_are_normalised() {
         let text = decode_text("a.md", b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n").unwrap();
         assert_eq!(text, "---\ntitle: x\n---\n");
+        assert_eq!(decode_text("a.md", b"a\rb\r\nc").unwrap(), "a\nb\nc");
     }
 
     #[test]
@@ -42,5 +44,23 @@ mod tests {
         assert_eq!(err.code, "invalid-utf8");
         assert_eq!((err.line, err.column), (Some(2), Some(2)));
         assert!(err.message.contains("0xFF"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(256))]
+
+        /// Arbitrary bytes (lone surrogates, GBK, truncated characters) decode or give an
+        /// error naming the file and a position that exists.
+        #[test]
+        fn any_bytes_decode_or_name_their_place(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            match decode_text("a.md", &bytes) {
+                Ok(text) => proptest::prop_assert!(!text.contains('\r')),
+                Err(d) => {
+                    proptest::prop_assert_eq!(d.file.as_str(), "a.md");
+                    proptest::prop_assert!(d.line.is_some() && d.column.is_some());
+                    let _ = d.render();
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! (`## 一、主要举措` → `一主要举措`), so editors can link `page.md#一主要举措` and read it.
 //! `{#id}` written by the editor wins; every id is unique within the page.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
@@ -44,9 +44,11 @@ pub fn assign_ids(
             _ => None,
         })
         .collect();
-    let mut used: HashSet<String> = HashSet::new();
+    let mut ids = Ids {
+        reserved: explicit.iter().map(String::as_str).collect(),
+        ..Ids::default()
+    };
     let mut duplicates = Vec::new();
-    let reserved: HashSet<&str> = explicit.iter().map(String::as_str).collect();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -62,12 +64,12 @@ pub fn assign_ids(
             }
             let id = match id {
                 Some(id) => {
-                    if !used.insert(id.to_string()) {
+                    if !ids.used.insert(id.to_string()) {
                         duplicates.push((id.to_string(), events[start].1.start));
                     }
                     id.to_string()
                 }
-                None => unique(heading_id(&title), &mut used, &reserved),
+                None => ids.unique(heading_id(&title)),
             };
             if let (
                 Event::Start(Tag::Heading {
@@ -94,15 +96,41 @@ pub fn assign_ids(
     (events, headings, duplicates)
 }
 
-fn unique(base: String, used: &mut HashSet<String>, reserved: &HashSet<&str>) -> String {
-    let mut candidate = base.clone();
-    let mut n = 0;
-    while used.contains(&candidate) || reserved.contains(candidate.as_str()) {
-        n += 1;
-        candidate = format!("{base}-{n}");
+/// Hands out unique ids in time linear in the number of headings: for each base it
+/// remembers the last suffix tried, so 20,000 headings called 步骤 take 20,000 steps, not
+/// 200 million.
+#[derive(Default)]
+struct Ids<'a> {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    reserved: HashSet<&'a str>,
+    /// How many candidates were tried, for the test that keeps this linear.
+    #[cfg(test)]
+    tried: usize,
+}
+
+impl Ids<'_> {
+    fn unique(&mut self, base: String) -> String {
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
+        let mut candidate = base.clone();
+        if n > 0 {
+            candidate = format!("{base}-{n}");
+        }
+        loop {
+            #[cfg(test)]
+            {
+                self.tried += 1;
+            }
+            if !self.used.contains(&candidate) && !self.reserved.contains(candidate.as_str()) {
+                break;
+            }
+            n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        self.next_suffix.insert(base, n + 1);
+        self.used.insert(candidate.clone());
+        candidate
     }
-    used.insert(candidate.clone());
-    candidate
 }
 
 #[cfg(test)]
@@ -126,6 +154,30 @@ mod tests {
         assert_eq!(ids, ["步骤", "步骤-2", "步骤-1"]);
         assert!(dups.is_empty());
         assert!(html_of(events).contains("<h2 id=\"步骤-2\">步骤</h2>"));
+    }
+
+    #[test]
+    fn de_duplication_is_linear() {
+        let mut ids = Ids::default();
+        for _ in 0..5_000 {
+            ids.unique("步骤".into());
+        }
+        for n in 1..1_000 {
+            ids.unique(format!("a-{n}"));
+        }
+        for _ in 0..2_000 {
+            ids.unique("a".into());
+        }
+        assert_eq!(ids.used.len(), 5_000 + 999 + 2_000);
+        assert!(ids.used.contains("步骤-4999") && ids.used.contains("a-2998"));
+        assert!(ids.tried < 3 * 8_000, "{} candidates tried", ids.tried);
+    }
+
+    #[test]
+    fn suffixes_skip_ids_written_as_text() {
+        let (_, headings, _) = assign_ids(parse("## a\n\n## a-1\n\n## a\n\n## a\n"));
+        let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3"]);
     }
 
     #[test]

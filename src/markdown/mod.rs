@@ -200,4 +200,68 @@ pub(crate) mod tests {
         assert!(html.contains("<th class=\"align-center\">a</th>"), "{html}");
         assert!(html.contains("<td class=\"align-right\">2</td>"), "{html}");
     }
+
+    /// Elements the Markdown passes may write; anything else in the output came from input.
+    const WRITTEN_TAGS: &[&str] = &[
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "hr",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "del",
+        "input",
+        "sup",
+        "div",
+        "img",
+        "section",
+        "span",
+        "dl",
+        "dt",
+        "dd",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(192))]
+
+        /// With `unsafe_html: false`, any body renders with only the elements the passes write,
+        /// no event attribute and no script link, and every pass runs without panicking.
+        #[test]
+        fn any_markdown_renders_only_safe_markup(body in crate::hostile::text(160)) {
+            let text = format!("---\ntitle: x\n---\n{body}");
+            let (empty, excluded, assets) = (Default::default(), Default::default(), Default::default());
+            let targets = LinkTargets { pages: &empty, excluded: &excluded, assets: &assets, base_path: "/", unsafe_html: false, images: None };
+            let place = PagePlace { file: "content/a.md", text: &text, body_start: 16, dir: "" };
+            let rendered = render(&place, &targets);
+            let html = &rendered.html;
+            for (at, _) in html.match_indices('<') {
+                let rest = &html[at + 1..];
+                let name: String = rest.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                proptest::prop_assert!(WRITTEN_TAGS.contains(&name.as_str()), "<{name} in {html}");
+                let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+                proptest::prop_assert!(!tag.split_whitespace().skip(1).any(|a| a.to_ascii_lowercase().starts_with("on")), "{tag}");
+                proptest::prop_assert!(!tag.to_ascii_lowercase().contains("javascript:"), "{tag}");
+            }
+            for heading in &rendered.headings {
+                proptest::prop_assert!(!heading.id.is_empty() && !heading.id.contains(['"', '<', '>', ' ']), "{:?}", heading.id);
+            }
+        }
+    }
 }

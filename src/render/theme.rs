@@ -43,6 +43,16 @@ impl Theme {
             })
             .collect();
         let dir = root.join("themes").join(name);
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(vec![
+                Diagnostic::error(
+                    "theme-link",
+                    format!("themes/{name}"),
+                    "the theme folder is a symbolic link; pufa reads themes only from inside themes/",
+                )
+                .with_help("copy the theme folder into themes/ instead of linking to it"),
+            ]);
+        }
         if dir.is_dir() {
             overlay(&dir, &format!("themes/{name}"), &mut files)?;
         } else if name != "default" {

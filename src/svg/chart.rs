@@ -548,4 +548,32 @@ mod tests {
             Some("第1项很长很长很长很长的统计项目名称：61,728元")
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(96))]
+
+        /// Hostile titles, units and labels give well-formed SVG whose text is the input's.
+        #[test]
+        fn any_chart_text_gives_well_formed_svg(
+            title in crate::hostile::text(40),
+            unit in crate::hostile::text(8),
+            labels in proptest::collection::vec(crate::hostile::text(30), 1..6),
+            values in proptest::collection::vec(0.0f64..1e9, 6),
+        ) {
+            let bars: Vec<Bar> = labels
+                .iter()
+                .zip(&values)
+                .map(|(label, value)| Bar { label: label.clone(), value: *value, shown: value.to_string() })
+                .collect();
+            let svg = render(&BarChart { id: "c1", title: &title, unit: &unit, bars: &bars });
+            let parsed = roxmltree::Document::parse(&svg);
+            proptest::prop_assert!(parsed.is_ok(), "{svg}: {parsed:?}");
+            for node in parsed.unwrap().descendants() {
+                proptest::prop_assert!(!matches!(node.tag_name().name(), "script" | "foreignObject"));
+                for attribute in node.attributes() {
+                    proptest::prop_assert!(!attribute.name().starts_with("on"), "{}", attribute.name());
+                }
+            }
+        }
+    }
 }

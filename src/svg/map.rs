@@ -382,4 +382,34 @@ mod tests {
         assert!(!svg.contains("style="), "colours come from CSS classes");
         roxmltree::Document::parse(&svg).expect("well-formed SVG");
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(96))]
+
+        /// Hostile stop names and titles, and any coordinates (one place, far apart), give a
+        /// well-formed SVG with numbers for every coordinate.
+        #[test]
+        fn any_stops_give_a_well_formed_map(
+            names in proptest::collection::vec(crate::hostile::text(30), 1..6),
+            title in crate::hostile::text(30),
+            lats in proptest::collection::vec(-89.0f64..89.0, 6),
+            lons in proptest::collection::vec(-179.0f64..179.0, 6),
+            same_place in proptest::bool::ANY,
+        ) {
+            let stops: Vec<MapStop> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| MapStop {
+                    number: i + 1,
+                    name,
+                    lat: if same_place { lats[0] } else { lats[i] },
+                    lon: if same_place { lons[0] } else { lons[i] },
+                })
+                .collect();
+            let svg = route_map(&stops, Some(0), &title, &title);
+            proptest::prop_assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+            let parsed = roxmltree::Document::parse(&svg);
+            proptest::prop_assert!(parsed.is_ok(), "{svg}: {parsed:?}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Helpers for driving the real `pufa` binary on real folders.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod serve;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

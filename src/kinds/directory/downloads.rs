@@ -211,7 +211,8 @@ fn note(entry: &DirectoryEntry) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
-/// RFC 6350 §3.4 text escaping: backslash, comma, semicolon and newline.
+/// RFC 6350 §3.4 text escaping: backslash, comma, semicolon and newline; other control
+/// characters are dropped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -220,7 +221,8 @@ fn escape(text: &str) -> String {
             ',' => out.push_str("\\,"),
             ';' => out.push_str("\\;"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // RFC 6350 values hold no control characters (ESC, BEL, CR…): phones reject the card.
+            c if c.is_control() && c != '\t' => {}
             c => out.push(c),
         }
     }
@@ -286,5 +288,48 @@ mod tests {
         let mut out = String::new();
         push_folded(&mut out, "FN:水头司法所");
         assert_eq!(out, "FN:水头司法所\r\n");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(256))]
+
+        /// A row of hostile cells reads back, through a real CSV parser, as the same cells,
+        /// with no cell starting like an Excel formula.
+        #[test]
+        fn csv_rows_read_back_without_formulas(cells in proptest::collection::vec(crate::hostile::text(30), 1..6)) {
+            // A first cell of our own: a lone empty cell is a blank line, and the reader drops
+            // a BOM at the start of the file.
+            let mut out = String::new();
+            push_csv_row(&mut out, std::iter::once("编号".to_string()).chain(cells.iter().cloned()));
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_bytes());
+            let record = reader.records().next().expect("one row").expect("valid CSV");
+            proptest::prop_assert_eq!(record.len(), cells.len() + 1);
+            for (read, written) in record.iter().skip(1).zip(&cells) {
+                proptest::prop_assert!(!read.starts_with(['=', '+', '-', '@', '\t', '\r']), "{read:?}");
+                proptest::prop_assert!(read == written || read.strip_prefix('\'') == Some(written.as_str()), "{read:?} vs {written:?}");
+            }
+        }
+
+        /// vCard text values have every separator escaped and no raw line break, and folded
+        /// lines are at most 75 octets and unfold to the original.
+        #[test]
+        fn vcard_values_are_escaped_and_folded(text in crate::hostile::text(120)) {
+            let value = escape(&text);
+            proptest::prop_assert!(!value.chars().any(|c| c.is_control() && c != '\t'), "{value:?}");
+            let mut backslashes = 0;
+            for c in value.chars() {
+                if matches!(c, ',' | ';') {
+                    proptest::prop_assert!(backslashes % 2 == 1, "unescaped {c:?} in {value:?}");
+                }
+                backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+            }
+            let line = format!("NOTE:{value}");
+            let mut out = String::new();
+            push_folded(&mut out, &line);
+            for physical in out.split("\r\n").filter(|l| !l.is_empty()) {
+                proptest::prop_assert!(physical.len() <= 75, "{physical:?}");
+            }
+            proptest::prop_assert_eq!(unfold(&out), format!("{line}\r\n"));
+        }
     }
 }

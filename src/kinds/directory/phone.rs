@@ -244,4 +244,32 @@ mod tests {
         let service = Phone::parse("12348").unwrap().shown(true);
         assert_eq!(service.uri.as_deref(), Some("tel:12348"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(crate::hostile::config(256))]
+
+        #[test]
+        fn any_text_parses_or_is_refused_and_shows_only_digits(text in crate::hostile::text(40)) {
+            if let Ok(phone) = Phone::parse(&text) {
+                for masked in [false, true] {
+                    let shown = phone.shown(masked);
+                    proptest::prop_assert!(
+                        shown.text.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '*'),
+                        "{:?}", shown.text
+                    );
+                    for uri in [shown.href, shown.uri].into_iter().flatten() {
+                        proptest::prop_assert!(
+                            uri.starts_with("tel:") && uri[4..].chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+'),
+                            "{uri}"
+                        );
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn digit_strings_never_panic(text in "[0-9+ ()-]{0,30}") {
+            let _ = Phone::parse(&text);
+        }
+    }
 }

@@ -1,0 +1,58 @@
+//! Starting the real `pufa serve` on a free 127.0.0.1 port; the guard kills it when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use super::Site;
+
+/// A running `pufa serve`.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    /// The folder it builds into, as it announced it.
+    pub scratch: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `pufa serve --port 0` on `site` and reads the address and scratch folder it prints.
+pub fn start(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args([
+            "serve",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--port",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start pufa serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("a first line").unwrap();
+    let port = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let scratch = first
+        .split("(built in ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("no scratch folder in {first:?}"));
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        port,
+        scratch,
+    }
+}
