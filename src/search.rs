@@ -90,13 +90,16 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
     }
     let index = build_index(site, staging.take_records());
     let mut findings = index_findings(site, &index);
-    let files = index.files(FOLDER);
-    let published = files.iter().map(|(path, _)| path.clone()).collect();
-    findings.extend(
-        files
-            .into_iter()
-            .filter_map(|(path, bytes)| staging.write(&path, &bytes).err()),
-    );
+    let published = std::sync::Mutex::new(BTreeSet::new());
+    findings.extend(index.write_files(FOLDER, &|path, bytes| {
+        staging.write(&path, &bytes)?;
+        published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path);
+        Ok(())
+    }));
+    let published = published.into_inner().unwrap_or_else(|e| e.into_inner());
     staging.keep_index(index, published);
     if findings.is_empty() {
         Ok(0)

@@ -453,37 +453,84 @@ impl Index {
 
     /// The bundle's files, `folder` being its place under the output root (`search`).
     pub fn files(&self, folder: &str) -> Files {
+        let files = std::sync::Mutex::new(Files::new());
+        let _ = self.write_files(folder, &|path, bytes| {
+            files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path, bytes));
+            Ok::<(), ()>(())
+        });
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        // The manifest last, so that it never names a file not yet written.
+        files.sort_by(|a, b| {
+            (a.0.ends_with("/index.json"), &a.0).cmp(&(b.0.ends_with("/index.json"), &b.0))
+        });
+        files
+    }
+
+    /// Encodes the bundle's files in parallel and hands each to `sink` as soon as it is made
+    /// (so that a large index is never in memory twice); the manifest comes last. Every
+    /// error `sink` returns is collected.
+    pub fn write_files<E: Send>(
+        &self,
+        folder: &str,
+        sink: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+    ) -> Vec<E> {
         let shards = self.shard_count();
         let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); shards];
         for (&key, postings) in &self.postings {
             let text = self.text(key);
             by_shard[fnv1a(&text) as usize % shards].push((text, postings));
         }
-        let encoded: Vec<(Vec<u8>, Vec<u8>)> = by_shard
+        let mut errors = Vec::new();
+        let hashes: Vec<(String, String)> = by_shard
             .into_par_iter()
-            .map(|mut terms| {
+            .enumerate()
+            .map(|(shard, mut terms)| {
                 terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                encode_shard(&terms)
+                let (docs, positions) = encode_shard(&terms);
+                let names = (hash(&docs), hash(&positions));
+                let written = [
+                    sink(format!("{folder}/d{shard}.{}.bin", names.0), docs),
+                    sink(format!("{folder}/p{shard}.{}.bin", names.1), positions),
+                ];
+                (names, written)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(names, written)| {
+                errors.extend(written.into_iter().filter_map(Result::err));
+                names
             })
             .collect();
-        let chunks: Vec<Vec<u8>> = self.entries.par_chunks(CHUNK).map(metadata).collect();
-        let mut files = Files::new();
-        let mut names = Names::default();
-        for (shard, (docs, positions)) in encoded.into_iter().enumerate() {
-            names.docs.push(hash(&docs));
-            files.push((format!("{folder}/d{shard}.{}.bin", hash(&docs)), docs));
-            names.positions.push(hash(&positions));
-            files.push((
-                format!("{folder}/p{shard}.{}.bin", hash(&positions)),
-                positions,
-            ));
-        }
-        for (chunk, bytes) in chunks.into_iter().enumerate() {
-            names.meta.push(hash(&bytes));
-            files.push((format!("{folder}/m{chunk}.{}.json", hash(&bytes)), bytes));
-        }
-        files.push((format!("{folder}/index.json"), self.manifest(shards, names)));
-        files
+        let meta: Vec<String> = self
+            .entries
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(chunk, entries)| {
+                let bytes = metadata(entries);
+                let name = hash(&bytes);
+                (
+                    name.clone(),
+                    sink(format!("{folder}/m{chunk}.{name}.json"), bytes),
+                )
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(name, written)| {
+                errors.extend(written.err());
+                name
+            })
+            .collect();
+        let (docs, positions) = hashes.into_iter().unzip();
+        let names = Names {
+            docs,
+            positions,
+            meta,
+        };
+        errors.extend(sink(format!("{folder}/index.json"), self.manifest(shards, names)).err());
+        errors
     }
 
     /// A power of two, so that shards split evenly as the site grows.
