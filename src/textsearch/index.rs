@@ -234,44 +234,63 @@ struct Analysed {
     positions: Vec<u32>,
 }
 
-/// Splits a record into weighted terms; the texts of its words go into `words`.
+/// Splits a record into weighted terms; the texts of its words go into `words`. Terms are
+/// gathered by a hash map rather than sorted: a record has a few hundred distinct terms
+/// among thousands of occurrences.
 fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
     let bytes: usize = record.fields.iter().map(|(_, t)| t.len()).sum();
-    let mut occurrences: Vec<(Key, u32, u32)> = Vec::with_capacity(bytes);
+    let mut slots: FxMap<Key, u32> = FxMap::with_capacity_and_hasher(bytes / 4, Default::default());
+    // (key, weighted frequency, number of positions)
+    let mut terms: Vec<(Key, u32, u32)> = Vec::with_capacity(bytes / 4);
+    let mut placed: Vec<(u32, u32)> = Vec::new();
     let mut offset = 0u32;
     let mut length = 0u32;
     for (field, text) in &record.fields {
         let weight = field.weight();
         tokenize(text, offset, |token, p| {
             let key = token.key();
-            if let Token::Word(word) = token {
-                words.entry(key).or_insert_with(|| word.into());
+            let slot = *slots.entry(key).or_insert_with(|| {
+                if let Token::Word(word) = token {
+                    words.entry(key).or_insert_with(|| word.into());
+                }
+                terms.push((key, 0, 0));
+                (terms.len() - 1) as u32
+            });
+            let term = &mut terms[slot as usize];
+            term.1 += weight;
+            if has_positions(key) {
+                term.2 += 1;
+                placed.push((slot, p));
             }
-            occurrences.push((key, p, weight));
         });
         let chars = text.chars().count() as u32;
         length += chars * weight.min(2);
         offset += chars + 1;
     }
-    occurrences.sort_unstable();
     let norm = 1.0 - 0.5 + 0.5 * f64::from(length.max(1)) / REFERENCE_LENGTH;
-    let mut analysed = Analysed {
-        terms: Vec::new(),
-        positions: Vec::new(),
-    };
-    for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
-        let key = group[0].0;
-        let frequency: u32 = group.iter().map(|o| o.2).sum();
-        let start = analysed.positions.len() as u32;
-        if has_positions(key) {
-            analysed.positions.extend(group.iter().map(|o| o.1));
-        }
-        let end = analysed.positions.len() as u32;
-        analysed
-            .terms
-            .push((key, bm25_weight(frequency, norm), start, end));
+    // Each term's positions in one run of the list, in order (they come in order).
+    let mut starts = Vec::with_capacity(terms.len());
+    let mut next = 0u32;
+    for term in &terms {
+        starts.push(next);
+        next += term.2;
     }
-    analysed
+    let mut positions = vec![0u32; next as usize];
+    let mut fill = starts.clone();
+    for (slot, p) in placed {
+        positions[fill[slot as usize] as usize] = p;
+        fill[slot as usize] += 1;
+    }
+    Analysed {
+        terms: terms
+            .iter()
+            .zip(&starts)
+            .map(|(&(key, frequency, count), &start)| {
+                (key, bm25_weight(frequency, norm), start, start + count)
+            })
+            .collect(),
+        positions,
+    }
 }
 
 /// BM25's term-frequency part (k1 = 1.2), scaled to 1–255.
