@@ -33,6 +33,8 @@ struct RawConfig {
     images: ImageOptions,
     #[serde(default)]
     directory: DirectoryOptions,
+    #[serde(default)]
+    accessibility: RawAccessibility,
     /// Whether to build the search index (on by default; a very large site may turn it off).
     search: Option<bool>,
 }
@@ -95,6 +97,27 @@ pub struct DirectoryOptions {
     pub mask_mobile: bool,
 }
 
+/// `accessibility:` in site.yaml: what the accessibility statement needs from the site.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccessibility {
+    contact: Option<String>,
+    date: Option<Spanned<String>>,
+}
+
+/// The accessibility statement's own facts: who takes complaints, and when the statement was
+/// last checked. The date is the editor's, never the build clock: a statement must not look
+/// fresh just because the site was rebuilt.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Accessibility {
+    /// 电话、邮箱或窗口地址 for feedback about access problems.
+    pub contact: String,
+    /// `2026年11月30日`, when `date` is given.
+    pub date_zh: Option<String>,
+    /// `2026-11-30`, for `<time datetime>`.
+    pub date_iso: Option<String>,
+}
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -115,6 +138,7 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
     pub directory: DirectoryOptions,
+    pub accessibility: Accessibility,
     /// Build the Chinese search index under `/pagefind/`.
     pub search: bool,
 }
@@ -219,6 +243,7 @@ impl RawConfig {
                 .with_help("e.g. `images: { widths: [480, 960, 1440] }`"),
             );
         }
+        let accessibility = self.accessibility.check(source, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -244,7 +269,29 @@ impl RawConfig {
             images: self.images,
             search: self.search.unwrap_or(true),
             directory: self.directory,
+            accessibility,
         })
+    }
+}
+
+impl RawAccessibility {
+    fn check(self, source: &YamlSource, errors: &mut Vec<Diagnostic>) -> Accessibility {
+        let date = self.date.and_then(|date| {
+            crate::dates::parse_date(&date.value)
+                .map_err(|message| {
+                    errors.push(source.diagnostic_at(
+                        Diagnostic::error("bad-date", CONFIG_PATH, message)
+                            .with_help("write the day the statement was last checked, e.g. `accessibility: { date: 2026-11-30 }`"),
+                        &date.referenced,
+                    ));
+                })
+                .ok()
+        });
+        Accessibility {
+            contact: self.contact.unwrap_or_default(),
+            date_zh: date.map(crate::dates::ymd_zh),
+            date_iso: date.map(crate::dates::ymd),
+        }
     }
 }
 

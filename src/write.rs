@@ -369,7 +369,10 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
             content_source: site.config.publisher.clone(),
             ..GovMeta::default()
         };
-        let context = base_context(site, here, 0, &meta, title);
+        let mut context = base_context(site, here, 0, &meta, title);
+        if *template == "404.html" {
+            crate::home::insert_help(site, &mut context);
+        }
         render_to(site, staging, template, &context, path, "the theme")
     })
 }

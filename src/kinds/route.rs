@@ -359,8 +359,8 @@ pub struct StopView {
     pub hours: Option<String>,
     pub activities: Vec<String>,
     pub contact: Option<String>,
-    /// `35.1405, 111.2195`.
-    pub coordinates: String,
+    /// A "导航" link to the stop: readers get a way there, not coordinates.
+    pub navigate: String,
     pub geo_uri: String,
     pub amap_url: String,
     pub osm_url: String,
@@ -388,7 +388,7 @@ fn stop_views(site: &KindContext, stops: &[(&Page, &Stop)]) -> Vec<StopView> {
                 hours: stop.hours.clone(),
                 activities: stop.activities.clone(),
                 contact: stop.contact.clone(),
-                coordinates: format!("{:.5}, {:.5}", stop.lat, stop.lon),
+                navigate: crate::geo::navigation_url(stop.lat, stop.lon, &page.meta.title),
                 geo_uri: format!("geo:{},{}?q={},{}({name})", stop.lat, stop.lon, stop.lat, stop.lon),
                 amap_url: format!("https://uri.amap.com/marker?position={},{}&name={name}&coordinate=wgs84&callnative=1", stop.lon, stop.lat),
                 osm_url: format!("https://www.openstreetmap.org/?mlat={}&mlon={}#map=16/{}/{}", stop.lat, stop.lon, stop.lat, stop.lon),
