@@ -139,6 +139,9 @@ pub struct Config {
     pub images: ImageOptions,
     pub directory: DirectoryOptions,
     pub accessibility: Accessibility,
+    /// A warning, located at `base_url`, when the address is an example or local one: kinds
+    /// that print the address (QR codes, signs) report it, since paper cannot be rebuilt.
+    pub placeholder_base_url: Option<Diagnostic>,
     /// Build the Chinese search index under `/pagefind/`.
     pub search: bool,
 }
@@ -244,6 +247,16 @@ impl RawConfig {
             );
         }
         let accessibility = self.accessibility.check(source, &mut errors);
+        let placeholder_base_url = placeholder_warning(&base_url).map(|d| {
+            if base_url_override.is_some() {
+                Diagnostic {
+                    file: "--base-url".into(),
+                    ..d
+                }
+            } else {
+                source.diagnostic_at(d, &self.base_url.referenced)
+            }
+        });
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -270,8 +283,47 @@ impl RawConfig {
             search: self.search.unwrap_or(true),
             directory: self.directory,
             accessibility,
+            placeholder_base_url,
         })
     }
+}
+
+/// Whether `host` is one no reader can reach: an example domain (RFC 2606: any `example`
+/// label, `.test`, `.invalid`, `.localhost`), this machine (`localhost`, `127.*`, `::1`,
+/// `0.0.0.0`) or a private network (`10.*`, `192.168.*`, `.local`).
+pub fn is_placeholder_host(host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or(host);
+    let host = match host.matches(':').count() {
+        1 => host.split(':').next().unwrap_or(host),
+        _ => host,
+    }
+    .to_ascii_lowercase();
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let last = labels.last().copied().unwrap_or("");
+    labels.contains(&"example")
+        || ["test", "invalid", "localhost", "local"].contains(&last)
+        || host.starts_with("127.")
+        || host.starts_with("10.")
+        || host.starts_with("192.168.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
+fn placeholder_warning(base_url: &str) -> Option<Diagnostic> {
+    let rest = base_url.split_once("://")?.1;
+    let host = rest.split('/').next()?;
+    is_placeholder_host(host).then(|| {
+        Diagnostic::warning(
+            "placeholder-base-url",
+            CONFIG_PATH,
+            format!("base_url `{base_url}` is an example or local address, but the site prints QR codes and signs: printed signs would point nowhere"),
+        )
+        .with_help("before printing signs, set `base_url` (or `--base-url`) to the address the site is published at, e.g. `https://www.county.gov.cn/sfj/`")
+    })
 }
 
 impl RawAccessibility {
@@ -335,6 +387,32 @@ mod tests {
             "/a/b/"
         );
         assert!(parse_base_url("www.county.gov.cn/sfj/").is_err());
+    }
+
+    #[test]
+    fn example_and_local_hosts_are_placeholders() {
+        for host in [
+            "example.com",
+            "sfj.example.gov.cn",
+            "www.example.org",
+            "localhost",
+            "localhost:1111",
+            "site.test",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "pufa.localhost",
+            "192.168.1.20",
+        ] {
+            assert!(is_placeholder_host(host), "{host}");
+        }
+        for host in [
+            "www.county.gov.cn",
+            "sfj.xiaxian.gov.cn:8443",
+            "examples.gov.cn",
+            "test.gov.cn",
+        ] {
+            assert!(!is_placeholder_host(host), "{host}");
+        }
         assert!(parse_base_url("https:///x").is_err());
     }
 }

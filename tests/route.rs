@@ -220,3 +220,69 @@ fn a_stop_far_from_the_others_warns_about_swapped_coordinates() {
     );
     assert!(run.stderr.contains("swapped"), "{}", run.stderr);
 }
+
+#[test]
+fn an_example_or_local_base_url_warns_in_build_and_check_when_signs_are_printed() {
+    let site = Site::copy_of("fixtures/routes");
+    let warning = "warning[placeholder-base-url]: base_url `https://sfj.example.gov.cn/sfj/` is an example or local address";
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(run.stderr.contains("printed signs would point nowhere"));
+    assert!(
+        run.stderr.contains("content/site.yaml:2:11"),
+        "{}",
+        run.stderr
+    );
+    let check = common::pufa(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stdout.contains(warning) || check.stderr.contains(warning),
+        "check warns too: {}{}",
+        check.stdout,
+        check.stderr
+    );
+    let local = site.build(&["--base-url", "http://127.0.0.1:8080/sfj/"]);
+    assert!(
+        local
+            .stderr
+            .contains("base_url `http://127.0.0.1:8080/sfj/` is an example or local address"),
+        "{}",
+        local.stderr
+    );
+    let real = site.build(&["--base-url", "https://www.county.gov.cn/sfj/"]);
+    real.assert_ok();
+    assert!(
+        !real.stderr.contains("placeholder-base-url"),
+        "{}",
+        real.stderr
+    );
+}
+
+#[test]
+fn an_example_base_url_is_no_warning_for_a_site_without_signs() {
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: 首页\n---\n");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        !run.stderr.contains("placeholder-base-url"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_signs_address_may_break_only_after_a_slash_or_a_hyphen() {
+    let site = built();
+    let html = site.read("walk/a-start/sign/index.html");
+    let open = "<p class=\"sign-url\">";
+    let start = html.find(open).expect("the sign's address") + open.len();
+    let text = &html[start..start + html[start..].find("</p>").unwrap()];
+    let parts: Vec<&str> = text.split("<wbr>").collect();
+    assert!(parts.len() > 3, "{text}");
+    for part in &parts[..parts.len() - 1] {
+        assert!(part.ends_with('/') || part.ends_with('-'), "a break after `{part}`");
+    }
+    assert_eq!(parts.concat(), "https://sfj.example.gov.cn/sfj/walk/a-start/");
+}

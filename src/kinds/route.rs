@@ -162,6 +162,9 @@ impl Kind for Route {
             }
         }
         found.extend(far_stops(&stops));
+        if !stops.is_empty() {
+            found.extend(site.config.placeholder_base_url.clone());
+        }
         found
     }
 
@@ -246,6 +249,7 @@ impl Kind for Route {
             context.insert("stop", view);
             context.insert("qr_svg", &qr);
             context.insert("stop_permalink", &absolute);
+            context.insert("stop_permalink_parts", &url_line_parts(&absolute));
             context.insert(
                 "next_stop",
                 &views.get(i + 1).map(|v| Link {
@@ -431,6 +435,22 @@ fn map(stops: &[(&Page, &Stop)], current: Option<usize>, route: &str) -> String 
             names.join("；")
         ),
     )
+}
+
+/// The sign's printed address cut after each `/` and `-`, the only places a reader copying
+/// it by hand expects a line to break (`/rout e/` reads as two words). The template puts a
+/// `<wbr>` between the parts and the stylesheet forbids every other break.
+fn url_line_parts(url: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in url.char_indices() {
+        if (c == '/' || c == '-') && i + 1 < url.len() {
+            parts.push(&url[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&url[start..]);
+    parts
 }
 
 /// `route.geojson`: one Point per stop and the LineString of the route, `[lon, lat]` per RFC 7946.
