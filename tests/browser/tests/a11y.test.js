@@ -46,7 +46,7 @@ for (const mode of ['normal', 'high-contrast']) for (const size of SIZES) {
           const res = await page.goto(ctx.url(p.path), { waitUntil: 'load' });
           assert.equal(res.status(), 200, `HTTP ${res.status()}`);
           if (mode === 'high-contrast') {
-            await page.getByText('阅读设置').click();
+            await page.locator('summary', { hasText: '阅读设置' }).click();
             await page.getByRole('button', { name: '高对比度' }).click();
             assert.ok(await page.evaluate(() => document.documentElement.classList.contains('contrast-high')),
               'the 高对比度 button turns high contrast on');
