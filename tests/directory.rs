@@ -364,7 +364,7 @@ fn entries_come_first_and_downloads_sit_in_one_plain_disclosure_after_them() {
     let html = site.read("directory/offices/index.html");
     let first_entry = html.find("<tr id=").expect("an entry");
     let downloads = html
-        .find("<details class=\"directory-downloads\">")
+        .find("<details class=\"directory-downloads data-download\">")
         .expect("a 数据下载 disclosure");
     assert!(first_entry < downloads, "entries before the downloads");
     assert_eq!(html.matches("<summary>数据下载</summary>").count(), 1);
