@@ -89,7 +89,7 @@ test('without JavaScript 菜单 still opens, and 阅读设置 explains the brows
   }
 });
 
-test('the legal-aid guide shows fee, time limit and the first office with its phone and 导航 on the first phone screen', async () => {
+test('the legal-aid guide shows fee, time limit and the first office (address, hours, its phone, 导航) on the first phone screen', async () => {
   const context = await reader(PHONE);
   try {
     const page = await context.newPage();
@@ -104,6 +104,8 @@ test('the legal-aid guide shows fee, time limit and the first office with its ph
         fee: bottom('.guide-summary dl div:nth-child(1) dd'),
         feeText: document.querySelector('.guide-summary dl').innerText,
         name: bottom('.first-office h3'),
+        facts: bottom('.first-office .office-facts'),
+        factsText: office.querySelector('.office-facts').innerText,
         phone: bottom('.first-office a.tel'),
         phoneHref: office.querySelector('a.tel').getAttribute('href'),
         navigate: bottom('.first-office a.navigate'),
@@ -112,7 +114,8 @@ test('the legal-aid guide shows fee, time limit and the first office with its ph
     });
     assert.match(r.feeText, /收费标准[\s\S]*不收费/);
     assert.match(r.feeText, /办理时限[\s\S]*7 日内/);
-    for (const key of ['fee', 'name', 'phone', 'navigate']) {
+    assert.match(r.factsText, /地址[\s\S]*办公时间/, 'address and hours of the first office');
+    for (const key of ['fee', 'name', 'phone', 'navigate', 'facts']) {
       assert.ok(r[key] !== null && r[key] <= PHONE.height, `${key} ends at ${r[key]} px, below the first screen`);
     }
     assert.match(r.phoneHref, /^tel:0359-/, 'the office\'s own phone, not the hotline');
