@@ -223,7 +223,7 @@ test('at 大 + 高对比度 every checkbox and input edge has 3:1 contrast again
       const page = await context.newPage();
       for (const p of ['guides/legal-aid/', 'directory/offices/', '404.html']) {
         await page.goto(ctx.url(p));
-        const edges = await page.evaluate(() => [...document.querySelectorAll('main input, main summary')]
+        const edges = await page.evaluate(() => [...document.querySelectorAll('main input')]
           .filter((el) => el.getClientRects().length)
           .map((el) => {
             const s = getComputedStyle(el);
@@ -233,12 +233,10 @@ test('at 大 + 高对比度 every checkbox and input edge has 3:1 contrast again
               what: `${el.tagName.toLowerCase()}#${el.id || el.textContent.trim().slice(0, 8)}`,
               border: s.borderTopColor, width: parseFloat(s.borderTopWidth),
               around: bgEl ? getComputedStyle(bgEl).backgroundColor : 'rgb(255, 255, 255)',
-              inside: s.backgroundColor,
-              tag: el.tagName,
             };
           }));
-        assert.ok(edges.some((e) => e.tag === 'INPUT'), `${p}: inputs found`);
-        for (const e of edges.filter((x) => x.tag === 'INPUT')) {
+        assert.ok(edges.length > 0, `${p}: inputs found`);
+        for (const e of edges) {
           assert.ok(e.width >= 2, `${p} ${e.what}: edge ${e.width} px`);
           const ratio = contrastOf(e.border, e.around);
           assert.ok(ratio >= 3, `${p} ${e.what} (${contrast ? '高对比度' : '普通'}): edge ${e.border} on ${e.around} is ${ratio.toFixed(2)}:1`);
@@ -323,7 +321,7 @@ test('a screenshot of every kind of page at 390 and 1280 px lands in the report 
         await t.test(`${p.name} at ${width} px, ${font}`, async () => {
           const page = await context.newPage();
           const res = await page.goto(ctx.url(p.path));
-          assert.ok(res.status() === 200 || (p.name === 'not found' && res.status() === 200), `HTTP ${res.status()}`);
+          assert.equal(res.status(), 200, `HTTP ${res.status()}`);
           const file = path.join(dir, `${p.name.replace(/\s+/g, '-')}-${width}-${font}.png`);
           await page.screenshot({ path: file, fullPage: font === 'medium' });
           assert.ok(fs.statSync(file).size > 5000, `${file} has a picture`);
