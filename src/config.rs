@@ -38,6 +38,8 @@ struct RawConfig {
     /// `search: false`, or `search: { synonyms: … }`.
     #[serde(default)]
     search: SearchOptions,
+    #[serde(default)]
+    accessibility: RawAccessibility,
 }
 
 /// One entry of the main navigation.
@@ -152,6 +154,27 @@ impl<'de> Deserialize<'de> for SearchOptions {
     }
 }
 
+/// `accessibility:` in site.yaml: what the accessibility statement needs from the site.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccessibility {
+    contact: Option<String>,
+    date: Option<Spanned<String>>,
+}
+
+/// The accessibility statement's own facts: who takes complaints, and when the statement was
+/// last checked. The date is the editor's, never the build clock: a statement must not look
+/// fresh just because the site was rebuilt.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Accessibility {
+    /// 电话、邮箱或窗口地址 for feedback about access problems.
+    pub contact: String,
+    /// `2026年11月30日`, when `date` is given.
+    pub date_zh: Option<String>,
+    /// `2026-11-30`, for `<time datetime>`.
+    pub date_iso: Option<String>,
+}
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -174,6 +197,10 @@ pub struct Config {
     pub directory: DirectoryOptions,
     /// The Chinese search index under `/search/`.
     pub search: SearchOptions,
+    pub accessibility: Accessibility,
+    /// A warning, located at `base_url`, when the address is an example or local one: kinds
+    /// that print the address (QR codes, signs) report it, since paper cannot be rebuilt.
+    pub placeholder_base_url: Option<Diagnostic>,
 }
 
 impl Config {
@@ -285,6 +312,17 @@ impl RawConfig {
                 .with_help("e.g. `images: { widths: [480, 960, 1440] }`"),
             );
         }
+        let accessibility = self.accessibility.check(source, &mut errors);
+        let placeholder_base_url = placeholder_warning(&base_url).map(|d| {
+            if base_url_override.is_some() {
+                Diagnostic {
+                    file: "--base-url".into(),
+                    ..d
+                }
+            } else {
+                source.diagnostic_at(d, &self.base_url.referenced)
+            }
+        });
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -310,6 +348,8 @@ impl RawConfig {
             images: self.images,
             search: self.search,
             directory: self.directory,
+            accessibility,
+            placeholder_base_url,
         })
     }
 }
@@ -404,6 +444,65 @@ pub fn is_theme_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Whether `host` is one no reader can reach: an example domain (RFC 2606: any `example`
+/// label, `.test`, `.invalid`, `.localhost`), this machine (`localhost`, `127.*`, `::1`,
+/// `0.0.0.0`) or a private network (`10.*`, `192.168.*`, `.local`).
+pub fn is_placeholder_host(host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or(host);
+    let host = match host.matches(':').count() {
+        1 => host.split(':').next().unwrap_or(host),
+        _ => host,
+    }
+    .to_ascii_lowercase();
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let last = labels.last().copied().unwrap_or("");
+    labels.contains(&"example")
+        || ["test", "invalid", "localhost", "local"].contains(&last)
+        || host.starts_with("127.")
+        || host.starts_with("10.")
+        || host.starts_with("192.168.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
+fn placeholder_warning(base_url: &str) -> Option<Diagnostic> {
+    let rest = base_url.split_once("://")?.1;
+    let host = rest.split('/').next()?;
+    is_placeholder_host(host).then(|| {
+        Diagnostic::warning(
+            "placeholder-base-url",
+            CONFIG_PATH,
+            format!("base_url `{base_url}` is an example or local address, but the site prints QR codes and signs: printed signs would point nowhere"),
+        )
+        .with_help("before printing signs, set `base_url` (or `--base-url`) to the address the site is published at, e.g. `https://www.county.gov.cn/sfj/`")
+    })
+}
+
+impl RawAccessibility {
+    fn check(self, source: &YamlSource, errors: &mut Vec<Diagnostic>) -> Accessibility {
+        let date = self.date.and_then(|date| {
+            crate::dates::parse_date(&date.value)
+                .map_err(|message| {
+                    errors.push(source.diagnostic_at(
+                        Diagnostic::error("bad-date", CONFIG_PATH, message)
+                            .with_help("write the day the statement was last checked, e.g. `accessibility: { date: 2026-11-30 }`"),
+                        &date.referenced,
+                    ));
+                })
+                .ok()
+        });
+        Accessibility {
+            contact: self.contact.unwrap_or_default(),
+            date_zh: date.map(crate::dates::ymd_zh),
+            date_iso: date.map(crate::dates::ymd),
+        }
+    }
+}
+
 /// Checks a base URL and returns its path, always starting and ending with `/`.
 fn parse_base_url(url: &str) -> Result<String, String> {
     let rest = url
@@ -444,6 +543,32 @@ mod tests {
             "/a/b/"
         );
         assert!(parse_base_url("www.county.gov.cn/sfj/").is_err());
+    }
+
+    #[test]
+    fn example_and_local_hosts_are_placeholders() {
+        for host in [
+            "example.com",
+            "sfj.example.gov.cn",
+            "www.example.org",
+            "localhost",
+            "localhost:1111",
+            "site.test",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "pufa.localhost",
+            "192.168.1.20",
+        ] {
+            assert!(is_placeholder_host(host), "{host}");
+        }
+        for host in [
+            "www.county.gov.cn",
+            "sfj.xiaxian.gov.cn:8443",
+            "examples.gov.cn",
+            "test.gov.cn",
+        ] {
+            assert!(!is_placeholder_host(host), "{host}");
+        }
         assert!(parse_base_url("https:///x").is_err());
     }
 

@@ -12,6 +12,16 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
 }
 
+/// A "导航" link: Amap's route planner to the point (the app when installed, else its web
+/// page), told the coordinates are WGS-84 so it converts them itself. Citizens get a link
+/// that takes them there instead of numbers they cannot use.
+pub fn navigation_url(lat: f64, lon: f64, name: &str) -> String {
+    format!(
+        "https://uri.amap.com/navigation?to={lon},{lat},{}&coordinate=wgs84&callnative=1",
+        crate::markdown::links::encode_path(name)
+    )
+}
+
 /// `850 米` under a kilometre, `1.2 公里` above: how distances read on signs.
 pub fn format_distance(km: f64) -> String {
     if km < 1.0 {

@@ -41,22 +41,7 @@ pub fn insert(site: &Site, context: &mut Context) {
             .enumerate()
             .filter(move |(_, s)| s.kind.name() == name)
     };
-    let help: Vec<HelpEntry> = of_kind("guides")
-        .flat_map(|(_, s)| s.pages.iter().map(|&i| &library.pages[i]))
-        .take(6)
-        .map(|page| HelpEntry {
-            title: &page.meta.title,
-            url: site_url(&config.base_path, &page.url),
-            summary: page.summary(),
-        })
-        .collect();
-    context.insert("help", &help);
-    context.insert(
-        "guides_url",
-        &of_kind("guides")
-            .next()
-            .map(|(_, s)| site_url(&config.base_path, &s.url)),
-    );
+    insert_help(site, context);
     let directory = of_kind("directory").next().and_then(|(i, s)| {
         let first = s
             .kind
@@ -75,6 +60,33 @@ pub fn insert(site: &Site, context: &mut Context) {
     );
     context.insert("latest_reports", &newest(library, config, "reports", 3));
     context.insert("latest_news", &newest(library, config, "pages", 5));
+}
+
+/// The "我想……" entries — the first guides in their sections' order, which editors weight
+/// by how often people ask — and the guides index. The home page and the 404 page show them.
+pub fn insert_help(site: &Site, context: &mut Context) {
+    let library = &site.library;
+    let config = &site.config;
+    let guides = || {
+        library
+            .sections
+            .iter()
+            .filter(|s| s.kind.name() == "guides")
+    };
+    let help: Vec<HelpEntry> = guides()
+        .flat_map(|s| s.pages.iter().map(|&i| &library.pages[i]))
+        .take(6)
+        .map(|page| HelpEntry {
+            title: &page.meta.title,
+            url: site_url(&config.base_path, &page.url),
+            summary: page.summary(),
+        })
+        .collect();
+    context.insert("help", &help);
+    context.insert(
+        "guides_url",
+        &guides().next().map(|s| site_url(&config.base_path, &s.url)),
+    );
 }
 
 fn route_teaser(site: &Site, section: usize) -> RouteTeaser {

@@ -144,8 +144,11 @@ fn main() -> ExitCode {
                 NewKind::Directory => Scaffold::Directory,
             };
             match pufa::scaffold::new_file(scaffold, &path, &pufa::scaffold::today()) {
-                Ok(()) => {
+                Ok(note) => {
                     println!("wrote {}", path.display());
+                    if let Some(note) = note {
+                        println!("  {note}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

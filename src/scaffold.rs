@@ -46,8 +46,9 @@ fn fill(scaffold: Scaffold, date: &str, region: &str) -> String {
         .replace("{{REGION}}", region)
 }
 
-/// Writes a new file of `scaffold` at `path`. Never overwrites.
-pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<(), String> {
+/// Writes a new file of `scaffold` at `path` and says what it chose for the editor (a stop's
+/// `order`), so the new file builds next to the others. Never overwrites.
+pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<Option<String>, String> {
     let wanted = scaffold.extension();
     if path.extension().and_then(|e| e.to_str()) != Some(wanted) {
         return Err(format!("{} must end in .{wanted}", path.display()));
@@ -59,7 +60,52 @@ pub fn new_file(scaffold: Scaffold, path: &Path, date: &str) -> Result<(), Strin
         ));
     }
     let region = site_region(path).unwrap_or_else(|| "城关镇".to_string());
-    write_new(path, &fill(scaffold, date, &region))
+    let mut text = fill(scaffold, date, &region);
+    let mut note = None;
+    match scaffold {
+        Scaffold::Stop => {
+            let order = next_free_order(path.parent().unwrap_or(Path::new(".")));
+            text = text.replace("order: 1\n", &format!("order: {order}\n"));
+            note = Some(format!("order: {order}（本线路下一个未被占用的站点顺序）"));
+        }
+        Scaffold::Directory => {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("entry");
+            text = text.replace("id: example-office", &format!("id: {stem}-1"));
+        }
+        _ => {}
+    }
+    write_new(path, &text)?;
+    Ok(note)
+}
+
+/// One more than the highest `order:` of the stops already in `folder` (1 for the first):
+/// a scaffold that reused a taken number would stop the site from building.
+fn next_free_order(folder: &Path) -> i64 {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 1;
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|text| front_matter_order(&text))
+        .max()
+        .map_or(1, |highest| highest + 1)
+}
+
+/// The `order:` of a stop's front matter, read line by line: enough for a file pufa wrote or
+/// an editor copied, and a file it cannot read simply does not count.
+fn front_matter_order(text: &str) -> Option<i64> {
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| l.strip_prefix("order:"))
+        .and_then(|v| v.split('#').next()?.trim().parse().ok())
 }
 
 /// The first region of the site the new file goes into, so a directory scaffold builds.
@@ -132,7 +178,7 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
         .replace("lat: 35.14, lon: 111.22", "lat: 35.15, lon: 111.23");
     let guide = fill(Scaffold::Guide, date, "").replace(
         "# where: [public-legal-service-center]",
-        "where: [example-office]",
+        "where: [offices-1]",
     );
     let files: Vec<(&str, String)> = vec![
         ("site.yaml", SITE_YAML.to_string()),
@@ -167,7 +213,8 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
         ),
         (
             "directory/offices.yaml",
-            fill(Scaffold::Directory, date, "城关镇"),
+            fill(Scaffold::Directory, date, "城关镇")
+                .replace("id: example-office", "id: offices-1"),
         ),
         (
             "reports/_index.md",
@@ -187,6 +234,44 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_stop_takes_the_next_free_order_of_its_route() {
+        let dir = tempfile::tempdir().unwrap();
+        let route = dir.path().join("route");
+        std::fs::create_dir_all(&route).unwrap();
+        std::fs::write(
+            route.join("_index.md"),
+            "---\ntitle: 线路\nkind: route\norder: 99\n---\n",
+        )
+        .unwrap();
+        std::fs::write(
+            route.join("01-a.md"),
+            "---\ntitle: 甲\norder: 1\n---\norder: 50\n",
+        )
+        .unwrap();
+        std::fs::write(
+            route.join("02-b.md"),
+            "\u{feff}---\r\ntitle: 乙\r\norder: 7 # 第七站\r\n---\r\n",
+        )
+        .unwrap();
+        let path = route.join("03-c.md");
+        let note = new_file(Scaffold::Stop, &path, "2025-02-19").unwrap();
+        assert_eq!(
+            note.as_deref(),
+            Some("order: 8（本线路下一个未被占用的站点顺序）")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\norder: 8\n"), "{text}");
+        assert!(!text.contains("order: 1\n"));
+        let first = dir.path().join("empty/01.md");
+        new_file(Scaffold::Stop, &first, "2025-02-19").unwrap();
+        assert!(
+            std::fs::read_to_string(&first)
+                .unwrap()
+                .contains("\norder: 1\n")
+        );
+    }
 
     #[test]
     fn scaffolds_are_dated_and_filled() {
@@ -210,7 +295,7 @@ mod tests {
     fn new_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.md");
-        new_file(Scaffold::Page, &path, "2025-02-19").unwrap();
+        assert_eq!(new_file(Scaffold::Page, &path, "2025-02-19"), Ok(None));
         let err = new_file(Scaffold::Page, &path, "2025-02-19").unwrap_err();
         assert!(err.contains("already exists"), "{err}");
         assert!(

@@ -373,6 +373,9 @@ fn write_special_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize
         };
         let mut context = base_context(site, here, 0, &meta, title);
         context.insert("browse", &browsed_sections(site));
+        if *template == "404.html" {
+            crate::home::insert_help(site, &mut context);
+        }
         render_to(site, staging, template, &context, path, "the theme")
     })
 }

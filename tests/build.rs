@@ -430,3 +430,45 @@ fn usage_errors_exit_2() {
     let missing = pufa(&["build", "--root", "/nonexistent/site"]);
     missing.assert_fails_with(2, &["content/"]);
 }
+
+#[test]
+fn the_accessibility_statement_takes_its_date_and_contact_from_site_yaml() {
+    let site = Site::new();
+    site.write(
+        "content/site.yaml",
+        "title: 测试站\nbase_url: https://www.county.gov.cn/\nhotline: \"12348\"\naccessibility: { contact: 县司法局办公室 0359-1234567, date: 2025-06-01 }\n",
+    );
+    site.write("content/_index.md", "---\ntitle: 首页\n---\n");
+    site.build(&[]).assert_ok();
+    let html = site.read("accessibility/index.html");
+    assert!(html.contains("<time datetime=\"2025-06-01\">2025年6月1日</time>"));
+    assert!(html.contains("或联系：县司法局办公室 0359-1234567"));
+    for word in ["axe-core", "CSP", "Chromium", "JavaScript", "内容安全策略"] {
+        assert!(
+            !html.contains(word),
+            "developer word {word} in the statement"
+        );
+    }
+    let undated = Site::new();
+    undated.write("content/_index.md", "---\ntitle: 首页\n---\n");
+    undated.build(&[]).assert_ok();
+    assert!(
+        !undated.read("accessibility/index.html").contains("<time"),
+        "no date in site.yaml: no date, never the build day"
+    );
+}
+
+#[test]
+fn the_404_page_offers_search_the_first_guides_and_the_hotline() {
+    let site = Site::copy_of("fixtures/guides");
+    site.build(&[]).assert_ok();
+    let html = site.read("404.html");
+    assert_eq!(html.matches("role=\"search\"").count(), 1, "one search box");
+    assert!(html.contains("<input id=\"not-found-q\" name=\"q\" type=\"search\""));
+    assert!(html.contains("href=\"tel:12348\""));
+    assert!(html.contains("<h2>常用办事指南</h2>"));
+    assert!(
+        html.contains("href=\"/sfj/guides/legal-aid/\""),
+        "the first guide is offered"
+    );
+}

@@ -137,16 +137,19 @@ fn phones_dial_and_offices_open_in_map_apps() {
     assert!(html.contains("href=\"tel:0359-8500004\""));
     assert!(html.contains("href=\"tel:12348\""));
     assert!(attr_after(&html, "id=\"shuitou-sfs\"", "data-search").contains("水头镇"));
-    assert!(html.contains("href=\"geo:35.2386,111.1102\""));
     assert!(html.contains(
-        "href=\"https://uri.amap.com/marker?position=111.1102,35.2386&amp;coordinate=wgs84&amp;name=%E6%B0%B4%E5%A4%B4%E5%8F%B8%E6%B3%95%E6%89%80\""
-    ));
-    assert!(html.contains(
-        "href=\"https://www.openstreetmap.org/?mlat=35.2386&amp;mlon=111.1102#map=16/35.2386/111.1102\""
-    ));
+        "<a class=\"navigate\" href=\"https://uri.amap.com/navigation?to=111.1102,35.2386,%E6%B0%B4%E5%A4%B4%E5%8F%B8%E6%B3%95%E6%89%80&amp;coordinate=wgs84&amp;callnative=1\" rel=\"external\">导航"
+    ), "a position is a 导航 link");
+    assert!(
+        !html.contains("35.2386,111.1102<"),
+        "coordinates are not shown as numbers"
+    );
     let station = &html[html.find("id=\"yaofeng-station\"").unwrap()..];
     let station = &station[..station.find("</tr>").unwrap()];
-    assert!(!station.contains("geo:"), "no location, no map links");
+    assert!(
+        !station.contains("navigation?"),
+        "no location, no 导航 link"
+    );
     assert!(
         station.contains("瑶峰&quot;法律服务&quot;工作站"),
         "names are escaped"
@@ -353,4 +356,95 @@ fn a_kind_directory_section_without_data_files_builds() {
     );
     site.build(&[]).assert_ok();
     assert!(site.read("directory/index.html").contains("暂无名录"));
+}
+
+#[test]
+fn entries_come_first_and_downloads_sit_in_one_plain_disclosure_after_them() {
+    let site = built();
+    let html = site.read("directory/offices/index.html");
+    let first_entry = html.find("<tr id=").expect("an entry");
+    let downloads = html
+        .find("<details class=\"directory-downloads data-download\">")
+        .expect("a 数据下载 disclosure");
+    assert!(first_entry < downloads, "entries before the downloads");
+    assert_eq!(html.matches("<summary>数据下载</summary>").count(), 1);
+    let disclosure = &html[downloads..];
+    let disclosure = &disclosure[..disclosure.find("</details>").unwrap()];
+    for label in ["表格（Excel）", "保存到手机通讯录", "数据（JSON）"] {
+        assert!(disclosure.contains(label), "{label}");
+    }
+    for (ext, label) in [("csv", "表格（Excel）"), ("vcf", "保存到手机通讯录")] {
+        assert!(
+            disclosure.contains(&format!(
+                "href=\"/sfj/directory/offices.{ext}\" download>{label}"
+            )),
+            "{ext} link says {label}"
+        );
+    }
+    let outside = html[..downloads].to_string() + &html[downloads + disclosure.len()..];
+    for word in ["CSV", "vCard", "JSON"] {
+        let text_outside =
+            outside.contains(&format!(">{word}")) || outside.contains(&format!("（{word}）"));
+        assert!(!text_outside, "{word} shown outside the download area");
+    }
+}
+
+#[test]
+fn every_field_of_an_entry_has_a_label() {
+    let site = built();
+    let html = site.read("directory/offices/index.html");
+    let row = &html[html.find("id=\"shuitou-sfs\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<span class=\"field-label\">地址：</span>"));
+    assert!(row.contains("<span class=\"field-label\">办公时间：</span>"));
+    let people = site.read("directory/people/index.html");
+    assert!(
+        !people.contains("<span class=\"field-label\">地址：</span>"),
+        "no address label without an address"
+    );
+}
+
+#[test]
+fn the_filter_can_recount_groups_and_its_empty_message_sits_in_the_box() {
+    let site = built();
+    let html = site.read("directory/offices/index.html");
+    let filter = &html[html.find("id=\"directory-filter\"").unwrap()..];
+    let filter = &filter[..filter.find("</div>").unwrap()];
+    assert!(
+        filter.contains("id=\"directory-filter-empty\""),
+        "the no-results message is next to the box"
+    );
+    assert!(html.contains("<span class=\"group-count\" data-total=\"2\">2</span> 条"));
+}
+
+#[test]
+fn a_region_page_leads_with_its_entries_and_the_index_has_a_township_picker() {
+    let site = built();
+    let region = site.read("directory/offices/shui-tou-zhen/index.html");
+    assert!(region.contains("本页列出水头镇的 1 条。"));
+    assert!(
+        !region.contains("id=\"directory-filter\""),
+        "no filter box for a region's few entries"
+    );
+    let h1 = region.find("<h1>").unwrap();
+    let entry = region.find("<tr id=\"shuitou-sfs\"").unwrap();
+    let regions = region.find("id=\"directory-regions-title\"").unwrap();
+    assert!(
+        h1 < entry && entry < regions,
+        "entries before the township links"
+    );
+    let index = site.read("directory/index.html");
+    let picker = &index[index
+        .find("id=\"township-title\"")
+        .expect("a township picker")..];
+    let shuitou = &picker[picker
+        .find("<summary>水头镇</summary>")
+        .expect("水头镇 in the picker")..];
+    let shuitou = &shuitou[..shuitou.find("</details>").unwrap()];
+    assert!(shuitou.contains("href=\"/sfj/directory/offices/shui-tou-zhen/\""));
+    assert!(shuitou.contains("href=\"/sfj/directory/people/shui-tou-zhen/\""));
+    assert!(
+        !picker.contains("<summary>祁家河乡</summary>"),
+        "a township without entries is left out"
+    );
 }

@@ -223,8 +223,13 @@ fn private_and_masked_phones_never_reach_a_guide() {
     }
     let mediation = site.read("guides/mediation/index.html");
     assert!(
-        mediation.contains("<dd>139****0009</dd>"),
+        mediation.contains("<span class=\"office-phone\">电话 139****0009</span>"),
         "masked, not dialable"
     );
-    assert!(mediation.contains("未公开，可拨打"));
+    assert!(
+        mediation.contains(
+            "本处没有公开的电话，请拨打公共法律服务热线 <a class=\"tel\" href=\"tel:12348\">12348</a>"
+        ),
+        "an office without a public phone shows the hotline, labelled as the hotline"
+    );
 }

@@ -220,3 +220,225 @@ fn a_stop_far_from_the_others_warns_about_swapped_coordinates() {
     );
     assert!(run.stderr.contains("swapped"), "{}", run.stderr);
 }
+
+#[test]
+fn an_example_or_local_base_url_warns_in_build_and_check_when_signs_are_printed() {
+    let site = Site::copy_of("fixtures/routes");
+    let warning = "warning[placeholder-base-url]: base_url `https://sfj.example.gov.cn/sfj/` is an example or local address";
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(run.stderr.contains("printed signs would point nowhere"));
+    assert!(
+        run.stderr.contains("content/site.yaml:2:11"),
+        "{}",
+        run.stderr
+    );
+    let check = common::pufa(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stdout.contains(warning) || check.stderr.contains(warning),
+        "check warns too: {}{}",
+        check.stdout,
+        check.stderr
+    );
+    let local = site.build(&["--base-url", "http://127.0.0.1:8080/sfj/"]);
+    assert!(
+        local
+            .stderr
+            .contains("base_url `http://127.0.0.1:8080/sfj/` is an example or local address"),
+        "{}",
+        local.stderr
+    );
+    let real = site.build(&["--base-url", "https://www.county.gov.cn/sfj/"]);
+    real.assert_ok();
+    assert!(
+        !real.stderr.contains("placeholder-base-url"),
+        "{}",
+        real.stderr
+    );
+}
+
+#[test]
+fn an_example_base_url_is_no_warning_for_a_site_without_signs() {
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: 首页\n---\n");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        !run.stderr.contains("placeholder-base-url"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_signs_address_may_break_only_after_a_slash_or_a_hyphen() {
+    let site = built();
+    let html = site.read("walk/a-start/sign/index.html");
+    let open = "<p class=\"sign-url\">";
+    let start = html.find(open).expect("the sign's address") + open.len();
+    let text = &html[start..start + html[start..].find("</p>").unwrap()];
+    let parts: Vec<&str> = text.split("<wbr>").collect();
+    assert!(parts.len() > 3, "{text}");
+    for part in &parts[..parts.len() - 1] {
+        assert!(
+            part.ends_with('/') || part.ends_with('-'),
+            "a break after `{part}`"
+        );
+    }
+    assert_eq!(
+        parts.concat(),
+        "https://sfj.example.gov.cn/sfj/walk/a-start/"
+    );
+}
+
+/// A label's or marker's rectangle in the map's user units.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+impl Rect {
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.left < o.right && o.left < self.right && self.top < o.bottom && o.top < self.bottom
+    }
+}
+
+/// The size the theme draws map names at in 大 mode, its largest (`.map-label` 25 units).
+const LARGEST_LABEL: f64 = 25.0;
+
+/// Width of a name at `font`, counting CJK and full-width characters as 1 em and the rest as
+/// 0.6 em — generous for the digits, dot and space of `3. `.
+fn width_of(text: &str, font: f64) -> f64 {
+    text.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.6 })
+        .sum::<f64>()
+        * font
+}
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .parse()
+        .unwrap()
+}
+
+/// Every map's names: whole, inside the picture and clear of each other and of every marker.
+fn check_map_labels(html: &str, page: &str) -> usize {
+    let svg = common::svg_in(html, "route-map");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let root = doc.root_element();
+    let view: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let markers: Vec<Rect> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|c| {
+            let (x, y, r) = (number(c, "cx"), number(c, "cy"), number(c, "r"));
+            Rect {
+                left: x - r,
+                top: y - r,
+                right: x + r,
+                bottom: y + r,
+            }
+        })
+        .collect();
+    let labels: Vec<(String, Rect)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("map-label"))
+        .map(|t| {
+            let text = t.text().unwrap_or_default().to_string();
+            let (x, y) = (number(t, "x"), number(t, "y"));
+            assert_eq!(t.attribute("dominant-baseline"), Some("central"), "{page}");
+            assert!(
+                t.attribute("text-anchor").is_none_or(|a| a == "start"),
+                "{page}"
+            );
+            let half = LARGEST_LABEL * 0.6;
+            (
+                text.clone(),
+                Rect {
+                    left: x,
+                    top: y - half,
+                    right: x + width_of(&text, LARGEST_LABEL),
+                    bottom: y + half,
+                },
+            )
+        })
+        .collect();
+    for (i, (text, r)) in labels.iter().enumerate() {
+        assert!(!text.contains('…'), "{page}: `{text}` is cut");
+        assert!(
+            r.left >= view[0] && r.top >= view[1] && r.right <= view[2] && r.bottom <= view[3],
+            "{page}: `{text}` leaves the picture: {r:?}"
+        );
+        for m in &markers {
+            assert!(!r.overlaps(m), "{page}: `{text}` covers a marker {m:?}");
+        }
+        for (other, o) in &labels[i + 1..] {
+            assert!(!r.overlaps(o), "{page}: `{text}` overlaps `{other}`");
+        }
+    }
+    for (i, a) in markers.iter().enumerate() {
+        for b in &markers[i + 1..] {
+            assert!(
+                !a.overlaps(b) || (a.left - b.left).abs() + (a.top - b.top).abs() > 20.0,
+                "{page}: markers too close to tell apart"
+            );
+        }
+    }
+    let legend = html.contains("<p class=\"map-legend\">图中编号：");
+    let stops = markers.len();
+    assert!(
+        labels.len() == stops || legend,
+        "{page}: {} of {stops} names on the map and no legend",
+        labels.len()
+    );
+    labels.len()
+}
+
+#[test]
+fn map_names_are_whole_inside_and_clear_of_each_other_on_every_route_map() {
+    let fixture = built();
+    let mut checked = 0;
+    for page in [
+        "walk/index.html",
+        "walk/a-start/index.html",
+        "loop/index.html",
+    ] {
+        check_map_labels(&fixture.read(page), page);
+        checked += 1;
+    }
+    let out = tempfile::tempdir().unwrap();
+    common::pufa(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .assert_ok();
+    let mut placed = 0;
+    for page in [
+        "route/index.html",
+        "route/03-dayu-park/index.html",
+        "index.html",
+    ] {
+        let html = std::fs::read_to_string(out.path().join(page)).unwrap();
+        placed += check_map_labels(&html, page);
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+    assert!(
+        placed >= 2,
+        "the sample's maps name some stops on the picture itself"
+    );
+}

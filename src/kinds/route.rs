@@ -179,6 +179,9 @@ impl Kind for Route {
             }
         }
         found.extend(far_stops(&stops));
+        if !stops.is_empty() {
+            found.extend(site.config.placeholder_base_url.clone());
+        }
         found
     }
 
@@ -263,6 +266,7 @@ impl Kind for Route {
             context.insert("stop", view);
             context.insert("qr_svg", &qr);
             context.insert("stop_permalink", &absolute);
+            context.insert("stop_permalink_parts", &url_line_parts(&absolute));
             context.insert(
                 "next_stop",
                 &views.get(i + 1).map(|v| Link {
@@ -376,8 +380,8 @@ pub struct StopView {
     pub hours: Option<String>,
     pub activities: Vec<String>,
     pub contact: Option<String>,
-    /// `35.1405, 111.2195`.
-    pub coordinates: String,
+    /// A "导航" link to the stop: readers get a way there, not coordinates.
+    pub navigate: String,
     pub geo_uri: String,
     pub amap_url: String,
     pub osm_url: String,
@@ -405,7 +409,7 @@ fn stop_views(site: &KindContext, stops: &[(&Page, &Stop)]) -> Vec<StopView> {
                 hours: stop.hours.clone(),
                 activities: stop.activities.clone(),
                 contact: stop.contact.clone(),
-                coordinates: format!("{:.5}, {:.5}", stop.lat, stop.lon),
+                navigate: crate::geo::navigation_url(stop.lat, stop.lon, &page.meta.title),
                 geo_uri: format!("geo:{},{}?q={},{}({name})", stop.lat, stop.lon, stop.lat, stop.lon),
                 amap_url: format!("https://uri.amap.com/marker?position={},{}&name={name}&coordinate=wgs84&callnative=1", stop.lon, stop.lat),
                 osm_url: format!("https://www.openstreetmap.org/?mlat={}&mlon={}#map=16/{}/{}", stop.lat, stop.lon, stop.lat, stop.lon),
@@ -448,6 +452,22 @@ fn map(stops: &[(&Page, &Stop)], current: Option<usize>, route: &str) -> String 
             names.join("；")
         ),
     )
+}
+
+/// The sign's printed address cut after each `/` and `-`, the only places a reader copying
+/// it by hand expects a line to break (`/rout e/` reads as two words). The template puts a
+/// `<wbr>` between the parts and the stylesheet forbids every other break.
+fn url_line_parts(url: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in url.char_indices() {
+        if (c == '/' || c == '-') && i + 1 < url.len() {
+            parts.push(&url[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&url[start..]);
+    parts
 }
 
 /// `route.geojson`: one Point per stop and the LineString of the route, `[lon, lat]` per RFC 7946.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Config, Footer};
+use crate::config::{Accessibility, Config, Footer};
 use crate::content::{Library, Page, Section};
 use crate::dates;
 use crate::markdown::links::site_url;
@@ -20,6 +20,7 @@ pub struct SiteView<'a> {
     pub publisher: &'a str,
     pub hotline: &'a str,
     pub footer: &'a Footer,
+    pub accessibility: &'a Accessibility,
     pub home_url: &'a str,
     pub accessibility_url: String,
     pub feed_url: String,
@@ -38,6 +39,7 @@ impl<'a> SiteView<'a> {
             publisher: &config.publisher,
             hotline: &config.hotline,
             footer: &config.footer,
+            accessibility: &config.accessibility,
             home_url: &config.base_path,
             accessibility_url: site_url(&config.base_path, "/accessibility/"),
             feed_url: site_url(&config.base_path, "/atom.xml"),

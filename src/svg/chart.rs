@@ -17,18 +17,22 @@ pub const MAX_BARS: usize = 20;
 /// the labels stay as large as `FONT`; the theme caps it at `WIDTH / FONT` rem on wider screens,
 /// so the labels are then as large as the text around them.
 const WIDTH: f64 = 360.0;
+/// The text size at 中 (the theme's `.chart text`); on a phone 360 units fill about 340 px, so
+/// labels and ticks are 14 px there.
 const FONT: f64 = 15.0;
-const SMALL_FONT: f64 = 12.0;
-/// The label column (seven Chinese characters a line): labels end at `LABEL_RIGHT`.
-const LABEL_WIDTH: f64 = 106.0;
-const LABEL_RIGHT: f64 = 110.0;
-const PLOT_LEFT: f64 = 118.0;
+/// The size the theme draws chart text at in 大 mode. Room is reserved for it — label
+/// column, line spacing, values, ticks — so text that fits at 大 fits at every size.
+const LARGEST: f64 = 20.0;
+/// The label column (seven Chinese characters a line at 大): labels end at `LABEL_RIGHT`.
+const LABEL_WIDTH: f64 = 140.0;
+const LABEL_RIGHT: f64 = 144.0;
+const PLOT_LEFT: f64 = 152.0;
 /// `单位：件` ends here, clear of the axis's `0`.
-const UNIT_RIGHT: f64 = 104.0;
+const UNIT_RIGHT: f64 = 136.0;
 const TOP: f64 = 8.0;
 const BAR_HEIGHT: f64 = 20.0;
 /// Room under the plot for the tick labels and the unit.
-const AXIS_SPACE: f64 = 26.0;
+const AXIS_SPACE: f64 = LARGEST + 12.0;
 const LABEL_LINES: usize = 2;
 
 /// One bar: the label as written, the value, and the value as shown (`1,234,567`).
@@ -52,17 +56,17 @@ pub fn render(chart: &BarChart) -> String {
     let labels: Vec<Vec<String>> = chart
         .bars
         .iter()
-        .map(|bar| wrap(&bar.label, LABEL_WIDTH, FONT, LABEL_LINES))
+        .map(|bar| wrap(&bar.label, LABEL_WIDTH, LARGEST, LABEL_LINES))
         .collect();
     let row = if labels.iter().any(|lines| lines.len() > 1) {
-        46.0
+        LARGEST * 2.4 + 8.0
     } else {
-        32.0
+        LARGEST * 1.2 + 12.0
     };
     let value_room = chart
         .bars
         .iter()
-        .map(|bar| text_width(&bar.shown, FONT))
+        .map(|bar| text_width(&bar.shown, LARGEST))
         .fold(0.0, f64::max)
         + 10.0;
     let axis = Axis::new(chart.bars.iter().map(|b| b.value));
@@ -144,8 +148,8 @@ fn draw_bar(
         escape(unit)
     );
     let baseline = |line: usize| {
-        let first = middle - (lines.len() as f64 - 1.0) * FONT * 0.6;
-        first + line as f64 * FONT * 1.2 + FONT * 0.35
+        let first = middle - (lines.len() as f64 - 1.0) * LARGEST * 0.6;
+        first + line as f64 * LARGEST * 1.2 + FONT * 0.35
     };
     let _ = write!(
         svg,
@@ -183,9 +187,13 @@ fn draw_axis(svg: &mut String, axis: &Axis, plot: &Plot, unit: &str) {
         bottom = plot.bottom,
         right = plot.right,
     );
-    let y = plot.bottom + SMALL_FONT + 4.0;
-    let _ = write!(svg, "<g class=\"chart-ticks\" font-size=\"{SMALL_FONT}\">");
-    for tick in axis.ticks() {
+    let y = plot.bottom + LARGEST + 4.0;
+    let _ = write!(svg, "<g class=\"chart-ticks\">");
+    let every = tick_label_step(axis, plot);
+    for (i, tick) in axis.ticks().enumerate() {
+        if i % every != 0 {
+            continue;
+        }
         let _ = write!(
             svg,
             "<text class=\"chart-tick\" x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"middle\">{}</text>",
@@ -201,6 +209,16 @@ fn draw_axis(svg: &mut String, axis: &Axis, plot: &Plot, unit: &str) {
         );
     }
     svg.push_str("</g>");
+}
+
+/// Label every n-th tick so that tick labels at their largest size never touch.
+fn tick_label_step(axis: &Axis, plot: &Plot) -> usize {
+    let spacing = plot.x(axis, axis.step) - PLOT_LEFT;
+    let widest = axis
+        .ticks()
+        .map(|t| text_width(&axis.label(t), LARGEST))
+        .fold(0.0, f64::max);
+    ((widest + 6.0) / spacing.max(1.0)).ceil().max(1.0) as usize
 }
 
 /// The value axis: from 0 to a round number at or above the largest value, in 3–5 steps of
@@ -452,10 +470,10 @@ mod tests {
 
     #[test]
     fn long_chinese_labels_wrap_then_cut() {
-        assert_eq!(wrap("刑事案件", LABEL_WIDTH, FONT, 2), ["刑事案件"]);
-        let lines = wrap("通过调解等方式化解行政争议", LABEL_WIDTH, FONT, 2);
+        assert_eq!(wrap("刑事案件", LABEL_WIDTH, LARGEST, 2), ["刑事案件"]);
+        let lines = wrap("通过调解等方式化解行政争议", LABEL_WIDTH, LARGEST, 2);
         assert_eq!(lines, ["通过调解等方式", "化解行政争议"]);
-        let lines = wrap("审结案件中直接纠错", LABEL_WIDTH, FONT, 2);
+        let lines = wrap("审结案件中直接纠错", LABEL_WIDTH, LARGEST, 2);
         assert_eq!(
             lines,
             ["审结案件中", "直接纠错"],
@@ -464,19 +482,19 @@ mod tests {
         let lines = wrap(
             "县本级行政执法主体与乡镇综合行政执法队伍联合执法检查次数",
             LABEL_WIDTH,
-            FONT,
+            LARGEST,
             2,
         );
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'));
-        assert!(text_width(&lines[1], FONT) <= LABEL_WIDTH);
+        assert!(text_width(&lines[1], LARGEST) <= LABEL_WIDTH);
     }
 
     #[test]
     fn numbers_and_closing_punctuation_are_not_split() {
-        let lines = wrap("2024年刑事辩护（全覆盖）", LABEL_WIDTH, FONT, 2);
+        let lines = wrap("2024年刑事辩护（全覆盖）", LABEL_WIDTH, LARGEST, 2);
         assert_eq!(lines, ["2024年刑事辩", "护（全覆盖）"]);
-        let lines = wrap("辩护全覆盖试点（刑事案件）", LABEL_WIDTH, FONT, 2);
+        let lines = wrap("辩护全覆盖试点（刑事案件）", LABEL_WIDTH, LARGEST, 2);
         assert_eq!(lines, ["辩护全覆盖试点", "（刑事案件）"]);
         let lines = wrap("受理咨询12348热线", 8.0 * FONT, FONT, 2);
         assert!(lines.iter().any(|l| l.contains("12348")), "{lines:?}");

@@ -7,15 +7,19 @@ use std::fmt::Write as _;
 use super::{escape, text_width};
 use crate::geo::haversine_km;
 
-// Small enough that text stays legible when a 360 px phone shows the whole picture.
+// The picture's user units. The theme sets the text sizes (`.map-label` 20 units at 中, 25 at
+// 大), so on a phone, where 480 units fill about 340 px, a label is still 14 px at 中.
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 360.0;
 const PAD: f64 = 30.0;
-const FONT: f64 = 17.0;
-const RADIUS: f64 = 13.0;
-const LABEL_GAP: f64 = 21.0;
-/// Longer names are cut on the map (the full name is in the list and the marker's tooltip).
-const LABEL_CHARS: usize = 8;
+/// The label size boxes are reserved for: the largest the theme draws (大). Smaller sizes sit
+/// inside the same boxes, so what does not overlap at 大 overlaps at no size.
+pub const LABEL_FONT: f64 = 25.0;
+const RADIUS: f64 = 16.0;
+/// Space between a label and its marker, or another label.
+const GAP: f64 = 4.0;
+/// The strip along the bottom the scale bar and the 示意图 note use.
+const FOOTER: f64 = 44.0;
 
 /// A stop to draw.
 pub struct MapStop<'a> {
@@ -25,15 +29,48 @@ pub struct MapStop<'a> {
     pub lon: f64,
 }
 
-/// Where a stop lands in the picture, and where its label goes.
+/// A rectangle in user units: where a label's text (at its largest) or a marker lies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Box {
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+}
+
+impl Box {
+    fn around(x: f64, y: f64, r: f64) -> Box {
+        Box {
+            left: x - r,
+            top: y - r,
+            right: x + r,
+            bottom: y + r,
+        }
+    }
+
+    /// Whether the two overlap, counting `GAP` of air between them.
+    pub fn overlaps(&self, other: &Box) -> bool {
+        self.left < other.right + GAP
+            && other.left < self.right + GAP
+            && self.top < other.bottom + GAP
+            && other.top < self.bottom + GAP
+    }
+
+    fn inside(&self) -> bool {
+        self.left >= 2.0
+            && self.right <= WIDTH - 2.0
+            && self.top >= 2.0
+            && self.bottom <= HEIGHT - FOOTER
+    }
+}
+
+/// Where a stop lands in the picture, and where its full name goes, if it fits anywhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
     pub x: f64,
     pub y: f64,
-    pub label_x: f64,
-    pub label_y: f64,
-    /// Labels right of the marker start at `label_x`; left of it, they end there.
-    pub label_left: bool,
+    /// The name's box at its largest size; `None`: the name is in the legend under the map.
+    pub label: Option<Box>,
 }
 
 /// Projects stops into the picture, keeping the aspect ratio and centring the drawing.
@@ -50,9 +87,9 @@ pub fn project(stops: &[MapStop]) -> Vec<(f64, f64)> {
     let span_x = (max_x - min_x).max(1e-9);
     let span_y = (max_y - min_y).max(1e-9);
     // Labels need room: reserve a third of the width for them.
-    let scale = ((WIDTH - 2.0 * PAD) * 0.66 / span_x).min((HEIGHT - 2.0 * PAD) / span_y);
+    let scale = ((WIDTH - 2.0 * PAD) * 0.66 / span_x).min((HEIGHT - FOOTER - 2.0 * PAD) / span_y);
     let off_x = (WIDTH - span_x * scale) / 2.0;
-    let off_y = (HEIGHT - span_y * scale) / 2.0;
+    let off_y = (HEIGHT - FOOTER - span_y * scale) / 2.0;
     xs.iter()
         .zip(&ys)
         .map(|(x, y)| (off_x + (x - min_x) * scale, off_y + (y - min_y) * scale))
@@ -91,7 +128,10 @@ fn separate(mut points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 }
 
 fn clamp((x, y): (f64, f64)) -> (f64, f64) {
-    (x.clamp(PAD, WIDTH - PAD), y.clamp(PAD, HEIGHT - PAD))
+    (
+        x.clamp(PAD, WIDTH - PAD),
+        y.clamp(PAD, HEIGHT - FOOTER - RADIUS),
+    )
 }
 
 fn min_max(values: &[f64]) -> (f64, f64) {
@@ -100,66 +140,80 @@ fn min_max(values: &[f64]) -> (f64, f64) {
         .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
 }
 
-/// Places markers and labels: each label beside its marker, on the side with room, then
-/// labels on one side pushed apart vertically so they never overlap or leave the picture.
+/// Places markers, then each stop's full name (never cut) in the first spot around its
+/// marker that stays inside the picture and clear of every marker and every label placed so
+/// far: beside it, above or below it, then further off with a leader line. A name that fits
+/// nowhere goes to the legend under the map, and its marker keeps its number.
 pub fn place(stops: &[MapStop]) -> Vec<Placed> {
     let points = separate(project(stops));
-    let mut placed: Vec<Placed> = stops
+    let markers: Vec<Box> = points
+        .iter()
+        .map(|&(x, y)| Box::around(x, y, RADIUS))
+        .collect();
+    let mut taken: Vec<Box> = Vec::new();
+    stops
         .iter()
         .zip(&points)
         .map(|(stop, &(x, y))| {
-            let width = text_width(&label_text(stop), FONT);
-            let label_left = x + RADIUS + 6.0 + width > WIDTH - 4.0;
-            let label_x = if label_left {
-                x - RADIUS - 6.0
-            } else {
-                x + RADIUS + 6.0
-            };
-            Placed {
-                x,
-                y,
-                label_x,
-                label_y: y + FONT * 0.35,
-                label_left,
-            }
+            let width = text_width(&label_text(stop), LABEL_FONT);
+            let label = candidates(x, y, width)
+                .into_iter()
+                .find(|b| b.inside() && !markers.iter().chain(&taken).any(|o| o.overlaps(b)));
+            taken.extend(label);
+            Placed { x, y, label }
         })
-        .collect();
-    for side in [false, true] {
-        let mut on_side: Vec<usize> = (0..placed.len())
-            .filter(|&i| placed[i].label_left == side)
-            .collect();
-        on_side.sort_by(|&a, &b| placed[a].label_y.total_cmp(&placed[b].label_y));
-        spread(&mut placed, &on_side);
-    }
-    placed
+        .collect()
 }
 
-/// Pushes label baselines apart by at least `LABEL_GAP`, keeping them inside the picture.
-fn spread(placed: &mut [Placed], order: &[usize]) {
-    let top = FONT + 2.0;
-    let bottom = HEIGHT - 6.0;
-    let mut previous = f64::MIN;
-    for &i in order {
-        let y = placed[i].label_y.max(previous + LABEL_GAP).max(top);
-        placed[i].label_y = y;
-        previous = y;
+/// Label boxes around a marker at (x, y), nearest first.
+fn candidates(x: f64, y: f64, width: f64) -> Vec<Box> {
+    let h = LABEL_FONT * 1.2;
+    let near = RADIUS + GAP + 2.0;
+    let mut boxes = Vec::new();
+    for step in 0..6 {
+        let shift = step as f64 * (h + GAP);
+        for dy in [0.0, -shift, shift] {
+            let top = y - h / 2.0 + dy;
+            let extra = if step == 0 { 0.0 } else { 12.0 };
+            boxes.push(Box {
+                left: x + near + extra,
+                top,
+                right: x + near + extra + width,
+                bottom: top + h,
+            });
+            boxes.push(Box {
+                left: x - near - extra - width,
+                top,
+                right: x - near - extra,
+                bottom: top + h,
+            });
+            if step == 0 {
+                for top in [y - near - h, y + near] {
+                    boxes.push(Box {
+                        left: x - width / 2.0,
+                        top,
+                        right: x + width / 2.0,
+                        bottom: top + h,
+                    });
+                }
+            }
+        }
     }
-    let mut next = f64::MAX;
-    for &i in order.iter().rev() {
-        let y = placed[i].label_y.min(next - LABEL_GAP).min(bottom);
-        placed[i].label_y = y;
-        next = y;
-    }
+    boxes
 }
 
 fn label_text(stop: &MapStop) -> String {
-    let short: String = stop.name.chars().take(LABEL_CHARS).collect();
-    let cut = if stop.name.chars().count() > LABEL_CHARS {
-        "…"
-    } else {
-        ""
-    };
-    format!("{}. {short}{cut}", stop.number)
+    format!("{}. {}", stop.number, stop.name)
+}
+
+/// The names the map could not place, as the legend under it: `3. 大禹公园`.
+pub fn legend(stops: &[MapStop], placed: &[Placed]) -> Vec<String> {
+    stops
+        .iter()
+        .zip(placed)
+        .filter(|(_, p)| p.label.is_none())
+        .map(|(stop, _)| label_text(stop))
+        .collect()
 }
 
 /// The whole SVG. `current` is the index of the stop to highlight on a stop's own page.
@@ -199,35 +253,18 @@ pub fn route_map(
         } else {
             "map-stop"
         };
-        let anchor = if p.label_left { "end" } else { "start" };
-        let label_mid = p.label_y - FONT * 0.35;
-        let leader = if (label_mid - p.y).abs() > FONT * 0.6 {
-            let edge = if p.label_left {
-                p.label_x + 2.0
-            } else {
-                p.label_x - 2.0
-            };
-            format!(
-                "<line class=\"map-leader\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{edge:.1}\" y2=\"{label_mid:.1}\"/>",
-                p.x, p.y
-            )
-        } else {
-            String::new()
-        };
         let _ = write!(
             svg,
-            "<g class=\"{class}\"><title>{}. {}</title>{leader}<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{RADIUS}\"/><text class=\"map-number\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
-<text class=\"map-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+            "<g class=\"{class}\"><title>{}. {}</title>{}<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{RADIUS}\"/><text class=\"map-number\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" dominant-baseline=\"central\">{}</text>{}</g>",
             stop.number,
             escape(stop.name),
+            p.label.map(|b| leader(p, &b)).unwrap_or_default(),
             p.x,
             p.y,
             p.x,
-            p.y + FONT * 0.35,
+            p.y,
             stop.number,
-            p.label_x,
-            p.label_y,
-            escape(&label_text(stop))
+            p.label.map(|b| label(stop, &b)).unwrap_or_default(),
         );
     }
     scale_bar(&mut svg, stops, &placed);
@@ -238,7 +275,41 @@ pub fn route_map(
         HEIGHT - 10.0
     );
     svg.push_str("</svg>");
+    let names = legend(stops, &placed);
+    if !names.is_empty() {
+        let _ = write!(
+            svg,
+            "<p class=\"map-legend\">图中编号：{}</p>",
+            escape(&names.join("；"))
+        );
+    }
     svg
+}
+
+/// A name in its box, drawn from the box's left edge on its middle line.
+fn label(stop: &MapStop, b: &Box) -> String {
+    format!(
+        "<text class=\"map-label\" x=\"{:.1}\" y=\"{:.1}\" dominant-baseline=\"central\">{}</text>",
+        b.left,
+        (b.top + b.bottom) / 2.0,
+        escape(&label_text(stop))
+    )
+}
+
+/// A thin line from the marker's edge to a name placed away from it.
+fn leader(p: &Placed, b: &Box) -> String {
+    let cx = p.x.clamp(b.left, b.right);
+    let cy = p.y.clamp(b.top, b.bottom);
+    let (dx, dy) = (cx - p.x, cy - p.y);
+    let distance = dx.hypot(dy);
+    if distance < RADIUS + GAP + 8.0 {
+        return String::new();
+    }
+    format!(
+        "<line class=\"map-leader\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{cy:.1}\"/>",
+        p.x + dx / distance * RADIUS,
+        p.y + dy / distance * RADIUS
+    )
 }
 
 /// A bar of a round distance (100 m … 50 km) about a sixth of the picture wide.
@@ -327,38 +398,56 @@ mod tests {
     }
 
     #[test]
-    fn labels_stay_inside_and_do_not_overlap() {
+    fn names_are_whole_inside_and_clear_of_markers_and_each_other() {
         let stops = stops();
         let placed = place(&stops);
-        for (stop, p) in stops.iter().zip(&placed) {
-            let width = text_width(&label_text(stop), FONT);
-            let (left, right) = if p.label_left {
-                (p.label_x - width, p.label_x)
-            } else {
-                (p.label_x, p.label_x + width)
-            };
+        let markers: Vec<Box> = placed
+            .iter()
+            .map(|p| Box::around(p.x, p.y, RADIUS))
+            .collect();
+        let labels: Vec<Box> = placed.iter().filter_map(|p| p.label).collect();
+        assert!(labels.len() >= 3, "most names fit: {placed:?}");
+        for (i, b) in labels.iter().enumerate() {
+            assert!(b.inside(), "label {i} leaves the picture: {b:?}");
             assert!(
-                left >= 0.0 && right <= WIDTH,
-                "{} runs off: {left}..{right}",
+                !markers.iter().any(|m| m.overlaps(b)),
+                "label {i} covers a marker"
+            );
+            assert!(
+                !labels[i + 1..].iter().any(|o| o.overlaps(b)),
+                "label {i} overlaps another"
+            );
+        }
+        let svg = route_map(&stops, None, "图", "说明");
+        for stop in &stops {
+            assert!(
+                svg.contains(stop.name),
+                "{} is on the map or in its legend, whole",
                 stop.name
             );
-            assert!(
-                p.label_y >= FONT && p.label_y <= HEIGHT,
-                "{} y {}",
-                stop.name,
-                p.label_y
-            );
         }
-        for i in 0..placed.len() {
-            for j in i + 1..placed.len() {
-                if placed[i].label_left == placed[j].label_left {
-                    assert!(
-                        (placed[i].label_y - placed[j].label_y).abs() >= LABEL_GAP - 1e-9,
-                        "labels {i} and {j} overlap"
-                    );
-                }
-            }
-        }
+        assert!(!svg.contains('…'), "no name is cut");
+    }
+
+    #[test]
+    fn a_name_that_fits_nowhere_goes_to_the_legend() {
+        let crowded: Vec<MapStop> = (0..12)
+            .map(|i| MapStop {
+                number: i + 1,
+                name: "一个名字非常非常长的法治宣传教育基地",
+                lat: 35.0 + (i % 4) as f64 * 0.001,
+                lon: 111.0 + (i / 4) as f64 * 0.001,
+            })
+            .collect();
+        let placed = place(&crowded);
+        let names = legend(&crowded, &placed);
+        assert!(!names.is_empty());
+        assert_eq!(
+            names.len(),
+            placed.iter().filter(|p| p.label.is_none()).count()
+        );
+        let svg = route_map(&crowded, None, "图", "说明");
+        assert!(svg.contains("<p class=\"map-legend\">图中编号："), "{svg}");
     }
 
     #[test]
@@ -380,7 +469,8 @@ mod tests {
         assert_eq!(svg.matches("class=\"map-stop current\"").count(), 1);
         assert!(svg.contains("示意图"));
         assert!(!svg.contains("style="), "colours come from CSS classes");
-        roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let end = svg.find("</svg>").unwrap() + "</svg>".len();
+        roxmltree::Document::parse(&svg[..end]).expect("well-formed SVG");
     }
 
     proptest::proptest! {

@@ -120,16 +120,24 @@ impl Kind for DirectoryKind {
 
     fn section_context(&self, site: &KindContext, section: usize, context: &mut Context) {
         let sec = &site.library.sections[section];
-        let cards: Vec<DirectoryCard> = sec
+        let directories: Vec<(&Directory, DirectoryPaths)> = sec
             .data::<DirectorySection>()
             .map(|data| {
                 data.directories
                     .iter()
-                    .map(|d| DirectoryCard::new(d, &DirectoryPaths::new(&sec.url, d), site.config))
+                    .map(|d| (d, DirectoryPaths::new(&sec.url, d)))
                     .collect()
             })
             .unwrap_or_default();
+        let cards: Vec<DirectoryCard> = directories
+            .iter()
+            .map(|(d, paths)| DirectoryCard::new(d, paths, site.config))
+            .collect();
         context.insert("directories", &cards);
+        context.insert(
+            "townships",
+            &pages::township_choices(&directories, site.config),
+        );
     }
 
     fn outputs(&self, site: &KindContext, section: usize) -> Vec<KindOutput> {

@@ -10,7 +10,7 @@ use super::model::{Directory, DirectoryEntry};
 use super::phone::ShownPhone;
 use crate::config::Config;
 use crate::content::slug::slugify;
-use crate::markdown::links::{encode_path, site_url};
+use crate::markdown::links::site_url;
 use crate::render::views::Link;
 
 /// The group heading of entries without a region: county-level offices.
@@ -82,11 +82,12 @@ pub struct DirectoryCard {
     pub downloads: Vec<Download>,
 }
 
-/// One download link: what it is for readers (表格) and for programs (CSV).
+/// One download link, named for what a reader does with it (表格（Excel）, 保存到手机通讯录),
+/// with a plain sentence on what the file is.
 #[derive(Serialize)]
 pub struct Download {
     pub label: &'static str,
-    pub format: &'static str,
+    pub explain: &'static str,
     pub url: String,
 }
 
@@ -105,19 +106,19 @@ impl DirectoryCard {
                 .any(|e| !e.address.is_empty() || !e.hours.is_empty() || e.location.is_some()),
             downloads: vec![
                 Download {
-                    label: "表格",
-                    format: "CSV",
+                    label: "表格（Excel）",
+                    explain: "用 Excel 或 WPS 打开的表格（CSV 文件），便于打印或转发。",
                     url: link("csv"),
                 },
                 Download {
-                    label: "数据",
-                    format: "JSON",
-                    url: link("json"),
+                    label: "保存到手机通讯录",
+                    explain: "把名录中公开的电话一次存进手机通讯录（vCard 名片文件）。",
+                    url: link("vcf"),
                 },
                 Download {
-                    label: "通讯录",
-                    format: "vCard",
-                    url: link("vcf"),
+                    label: "数据（JSON）",
+                    explain: "供其他网站和程序使用的数据文件（JSON 格式），一般读者不需要。",
+                    url: link("json"),
                 },
             ],
         }
@@ -154,17 +155,11 @@ pub struct EntryView {
     pub hours: String,
     pub services: String,
     pub phone: Option<ShownPhone>,
-    pub maps: Option<MapLinks>,
+    /// A "导航" link when the entry has a position: the coordinates themselves mean nothing
+    /// to a reader.
+    pub navigate: Option<String>,
     /// What the filter box matches: name, role, place, region, whom it serves, services.
     pub search: String,
-}
-
-/// "Open in a map app" links: the phone's own map app, Amap (高德), OpenStreetMap.
-#[derive(Serialize)]
-pub struct MapLinks {
-    pub geo: String,
-    pub amap: String,
-    pub osm: String,
 }
 
 impl EntryView {
@@ -188,20 +183,9 @@ impl EntryView {
             hours: entry.hours.clone(),
             services: entry.services.join("、"),
             phone: entry.phone(config),
-            maps: entry.location.map(|g| MapLinks {
-                geo: format!("geo:{},{}", g.lat, g.lon),
-                amap: format!(
-                    "https://uri.amap.com/marker?position={},{}&coordinate=wgs84&name={}",
-                    g.lon,
-                    g.lat,
-                    encode_path(&entry.name)
-                ),
-                osm: format!(
-                    "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}",
-                    lat = g.lat,
-                    lon = g.lon
-                ),
-            }),
+            navigate: entry
+                .location
+                .map(|g| crate::geo::navigation_url(g.lat, g.lon, &entry.name)),
             search: search
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -272,6 +256,53 @@ pub fn region_links(
                 current: current == Some(region.as_str()),
             })
         })
+        .collect()
+}
+
+/// One township of the directory index's picker: each directory's page for it.
+#[derive(Serialize)]
+pub struct TownshipChoice {
+    pub name: String,
+    /// The directories with entries there: title, that region page and its count.
+    pub directories: Vec<RegionLink>,
+}
+
+/// The township picker of the directory index: every township of site.yaml with the region
+/// pages the directories have for it, so a reader finds 水头镇's offices and counsels in two
+/// taps, with or without JavaScript. Townships no directory covers are left out.
+pub fn township_choices(
+    directories: &[(&Directory, DirectoryPaths)],
+    config: &Config,
+) -> Vec<TownshipChoice> {
+    let slugs = region_slugs(&config.regions);
+    let links: Vec<(&str, Vec<RegionLink>)> = directories
+        .iter()
+        .map(|(d, paths)| {
+            (
+                d.title.as_str(),
+                region_links(d, paths, config, &slugs, None),
+            )
+        })
+        .collect();
+    config
+        .regions
+        .iter()
+        .map(|region| TownshipChoice {
+            name: region.clone(),
+            directories: links
+                .iter()
+                .filter_map(|(title, regions)| {
+                    let link = regions.iter().find(|l| &l.name == region)?;
+                    Some(RegionLink {
+                        name: title.to_string(),
+                        url: link.url.clone(),
+                        count: link.count,
+                        current: false,
+                    })
+                })
+                .collect(),
+        })
+        .filter(|choice| !choice.directories.is_empty())
         .collect()
 }
 

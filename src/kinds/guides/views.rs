@@ -89,6 +89,8 @@ pub struct OfficeView {
     pub hours: String,
     /// Private phones never reach here: [`DirectoryEntry::phone`] drops them.
     pub phone: Option<ShownPhone>,
+    /// A "导航" link when the directory gives the office's position.
+    pub navigate: Option<String>,
 }
 
 impl OfficeView {
@@ -104,6 +106,9 @@ impl OfficeView {
             address: entry.address.clone(),
             hours: entry.hours.clone(),
             phone: entry.phone(config),
+            navigate: entry
+                .location
+                .map(|g| crate::geo::navigation_url(g.lat, g.lon, &entry.name)),
         }
     }
 }

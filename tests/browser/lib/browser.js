@@ -116,9 +116,14 @@ function offHost(log, origin) {
   return log.requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob|about):/.test(u));
 }
 
+/** Opens the header's 阅读设置 disclosure, where the 大/中/小 and 高对比度 buttons live. */
+async function openReadingSettings(page) {
+  await page.evaluate(() => { document.querySelector('details.reading-settings').open = true; });
+}
+
 function reportDir() {
   fs.mkdirSync(REPORT_DIR, { recursive: true });
   return REPORT_DIR;
 }
 
-module.exports = { useSuite, samplePages, guidePage, GUIDES_MISSING, watch, offHost, reportDir, CHROMIUM, CHROMIUM_ARGS };
+module.exports = { openReadingSettings, useSuite, samplePages, guidePage, GUIDES_MISSING, watch, offHost, reportDir, CHROMIUM, CHROMIUM_ARGS };

@@ -1,6 +1,6 @@
 'use strict';
 // WCAG 2.1 AA with axe-core on the home page and one page of each kind, in the normal and in
-// the high-contrast colour mode; on each load also: nothing requested from another host, no
+// the high-contrast colour mode, at 1280 and 390 px, in 中 and 大; on each load also: nothing requested from another host, no
 // console error, no CSP violation, one <h1>, the skip link and the landmarks.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -27,17 +27,26 @@ function describe(violations) {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 }
 
-for (const mode of ['normal', 'high-contrast']) {
-  test(`axe, requests and console on each kind of page — ${mode}`, async (t) => {
-    for (const p of samplePages(ctx)) {
+const SIZES = [
+  { width: 1280, height: 900, font: 'medium' },
+  { width: 1280, height: 900, font: 'large' },
+  { width: 390, height: 844, font: 'medium' },
+  { width: 390, height: 844, font: 'large' },
+];
+
+for (const mode of ['normal', 'high-contrast']) for (const size of SIZES) {
+  test(`axe, requests and console on each kind of page — ${mode}, ${size.width} px, ${size.font === 'large' ? '大' : '中'}`, async (t) => {
+    for (const p of [...samplePages(ctx), { name: 'not found', path: '404.html' }, { name: 'directory index', path: 'directory/' }]) {
       await t.test(`${p.name} (/sfj/${p.path})`, async () => {
-        const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const context = await ctx.browser.newContext({ viewport: { width: size.width, height: size.height } });
+        if (size.font === 'large') await context.addInitScript(() => localStorage.setItem('pufa-font', 'large'));
         const page = await context.newPage();
         const log = await watch(page);
         try {
           const res = await page.goto(ctx.url(p.path), { waitUntil: 'load' });
           assert.equal(res.status(), 200, `HTTP ${res.status()}`);
           if (mode === 'high-contrast') {
+            await page.locator('summary', { hasText: '阅读设置' }).click();
             await page.getByRole('button', { name: '高对比度' }).click();
             assert.ok(await page.evaluate(() => document.documentElement.classList.contains('contrast-high')),
               'the 高对比度 button turns high contrast on');

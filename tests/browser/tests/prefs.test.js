@@ -4,7 +4,7 @@
 // localStorage, survive navigation and are applied before the page is first painted.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { useSuite } = require('../lib/browser');
+const { useSuite, openReadingSettings } = require('../lib/browser');
 
 const ctx = useSuite();
 
@@ -34,6 +34,7 @@ test('字体：大 enlarges body text to ≥ 24 px (18 pt) with line height ≥ 
   try {
     const page = await context.newPage();
     await page.goto(ctx.url('about/'));
+    await openReadingSettings(page);
     const tools = page.getByRole('group', { name: '字体大小' });
     const medium = await page.evaluate(textMetrics);
     assert.ok(medium.lineHeight >= 1.5, `line height ${medium.lineHeight} at 中`);
@@ -60,6 +61,7 @@ test('the font and contrast choices survive navigation and apply before first pa
   try {
     const page = await context.newPage();
     await page.goto(ctx.url(''));
+    await openReadingSettings(page);
     await page.getByRole('button', { name: /^字体\s*大$/ }).click();
     await page.getByRole('button', { name: '高对比度' }).click();
     // Follow a real link to another page, as a reader would.
@@ -83,6 +85,7 @@ test('the font and contrast choices survive navigation and apply before first pa
     await later.goto(ctx.url('news/'));
     assert.match(await later.evaluate(() => window.__classesAtBody || ''), /font-large.*contrast-high|contrast-high.*font-large/);
     // Turning high contrast off is remembered as well.
+    await openReadingSettings(later);
     await later.getByRole('button', { name: '高对比度' }).click();
     await later.reload();
     assert.doesNotMatch(await later.evaluate(() => window.__classesAtBody || ''), /contrast-high/);

@@ -47,13 +47,19 @@ for (const name of ['report', 'route stop', 'directory', 'news']) {
         const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
         const hiddenOk = ['.site-nav', '#reading-tools', '.breadcrumbs', '.skip-link', '.footer-links']
           .filter((s) => document.querySelector(s)).map((s) => [s, shown(document.querySelector(s))]);
-        // Links in main: the printed page must say where they lead.
+        // Links in main to other sites: the printed page must say where they lead, with the
+        // whole address; links inside the site print no path (a bare path leads nowhere on paper).
         const links = [...document.querySelectorAll('main a[href]')].filter((a) => shown(a)
           && !/^(#|tel:|mailto:|javascript:)/.test(a.getAttribute('href')));
-        const unexplained = links.filter((a) => {
+        const afterOf = (a) => {
           const after = getComputedStyle(a, '::after').content;
-          return !(after && after !== 'none' && after !== 'normal' && after.length > 4) && !a.textContent.includes(a.href);
-        }).map((a) => `${a.textContent.trim().slice(0, 20)} → ${a.getAttribute('href')}`);
+          return after && after !== 'none' && after !== 'normal' ? after : '';
+        };
+        const external = links.filter((a) => /^https?:/.test(a.getAttribute('href')));
+        const unexplained = external.filter((a) => !afterOf(a).includes(a.getAttribute('href')) && !a.textContent.includes(a.href))
+          .map((a) => `${a.textContent.trim().slice(0, 20)} → ${a.getAttribute('href')}`);
+        const relativePrinted = links.filter((a) => !/^https?:/.test(a.getAttribute('href')) && afterOf(a).includes(a.getAttribute('href')))
+          .map((a) => a.getAttribute('href'));
         // A heading whose section is not printed would stand alone.
         const orphans = [...document.querySelectorAll('main h2, main h3')].filter((h) => shown(h))
           .filter((h) => {
@@ -70,10 +76,19 @@ for (const name of ['report', 'route stop', 'directory', 'news']) {
             if (r.width && r.right > box.right + 1) stickOut.push(`${el.textContent.trim().slice(0, 20)} (${Math.round(r.right - box.right)}px)`);
           }
         }
-        return { hiddenOk, unexplained, orphans, stickOut, width: document.documentElement.scrollWidth };
+        // A written-out address is broken across lines only at / or -, never mid-word.
+        const cutUrls = [];
+        for (const a of external.filter((x) => afterOf(x))) {
+          const after = getComputedStyle(a, '::after');
+          if (after.display !== 'inline-block' && after.display !== 'block') cutUrls.push(`${a.getAttribute('href')} (${after.display})`);
+          if (after.overflowWrap === 'anywhere' || after.wordBreak === 'break-all') cutUrls.push(a.getAttribute('href'));
+        }
+        return { hiddenOk, unexplained, relativePrinted, cutUrls, orphans, stickOut, width: document.documentElement.scrollWidth };
       });
       for (const [sel, isShown] of r.hiddenOk) assert.equal(isShown, false, `${sel} is not printed`);
-      assert.deepEqual(r.unexplained, [], 'printed links without their address');
+      assert.deepEqual(r.unexplained, [], 'printed links to other sites without their address');
+      assert.deepEqual(r.relativePrinted, [], 'site-relative paths printed after links');
+      assert.deepEqual(r.cutUrls, [], 'printed addresses that may be cut mid-word');
       assert.deepEqual(r.orphans, [], 'printed headings with nothing printed under them');
       assert.deepEqual(r.stickOut, [], 'text sticking out of table cells on paper');
       assert.ok(r.width <= 680, `the printed page is ${r.width}px wide, wider than the sheet`);

@@ -1,6 +1,7 @@
 /* Directory filter (筛选): narrows the entries of a directory page as the reader types, by
    name, role, place, region, whom an entry serves and its services (the row's data-search
-   text); `?q=` in the address pre-fills it. Without JavaScript the box stays hidden and the region links do the job. */
+   text); `?q=` in the address pre-fills it. Each group's heading counts what is shown
+   (（显示 1 条，共 2 条）), and the no-results message sits right under the box. Without JavaScript the box stays hidden and the region links do the job. */
 (function () {
   var box = document.getElementById("directory-filter");
   if (!box) return;
@@ -20,7 +21,10 @@
       if (match) shown += 1;
     });
     groups.forEach(function (group) {
-      group.hidden = !group.querySelector("tr[data-search]:not([hidden])");
+      var inGroup = group.querySelectorAll("tr[data-search]:not([hidden])").length;
+      var count = group.querySelector(".group-count");
+      group.hidden = inGroup === 0;
+      if (count) count.textContent = words.length ? "显示 " + inGroup + " 条，共 " + count.getAttribute("data-total") : count.getAttribute("data-total");
     });
     if (empty) empty.hidden = shown > 0;
     status.textContent = words.length ? "找到 " + shown + " 条（共 " + rows.length + " 条）" : "";

@@ -1,7 +1,9 @@
-/* Wires the 【字体：大 中 小】 and 高对比度 buttons. Without JavaScript they stay hidden and the
-   page reads at the default size. */
+/* Wires the 【字体：大 中 小】 and 高对比度 buttons inside 阅读设置. Without JavaScript they stay
+   hidden, 阅读设置 then explains the browser's own zoom, and the page reads at the default size. */
 (function () {
   var root = document.documentElement;
+  var menu = document.getElementById("site-menu");
+  if (menu && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) menu.open = true;
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
     button.hidden = false;
