@@ -26,7 +26,7 @@ pub struct RawSelfCheck {
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
     id: Option<Spanned<String>>,
-    ask: Option<String>,
+    ask: Option<Spanned<String>>,
     help: Option<String>,
     #[serde(default)]
     options: Vec<Spanned<RawOption>>,
@@ -250,12 +250,12 @@ fn questions(
         .iter()
         .map(|q| {
             let id = q.value.id.as_ref().map_or("", |i| i.value.trim()).to_string();
-            let ask = q.value.ask.as_deref().unwrap_or("").trim().to_string();
+            let ask = q.value.ask.as_ref().map_or("", |a| a.value.trim()).to_string();
             if ask.is_empty() && !id.is_empty() {
                 errors.push(error(
                     source,
                     "selfcheck-empty-question",
-                    &q.referenced,
+                    q.value.ask.as_ref().map_or(&q.referenced, |a| &a.referenced),
                     format!("question `{id}` asks nothing (`ask` is empty)"),
                     "write the question a citizen answers, e.g. `ask: 您是否因为经济困难请不起律师？`",
                 ));
@@ -583,4 +583,81 @@ fn error(
 
 fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(yaml: &str) -> Result<SelfCheck, Vec<Diagnostic>> {
+        let source = YamlSource {
+            file: "content/guides/a.md",
+            text: yaml,
+            yaml,
+            first_line: 1,
+        };
+        let raw: Spanned<RawSelfCheck> = source.parse().map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        parse(&source, raw, &mut errors).ok_or(errors)
+    }
+
+    fn codes(yaml: &str) -> Vec<(&'static str, Option<usize>)> {
+        match run(yaml) {
+            Ok(_) => panic!("expected errors"),
+            Err(e) => e.iter().map(|d| (d.code, d.line)).collect(),
+        }
+    }
+
+    const OUTCOME: &str = "outcomes:\n  - { id: yes, title: 可以, verdict: 很可能符合 }\n";
+
+    #[test]
+    fn remaining_counts_the_longest_path_from_each_question() {
+        let check = run(&format!(
+            "questions:\n  - {{ id: a, ask: A, options: [{{ answer: 1, next: b }}, {{ answer: 2, next: yes }}] }}\n  - {{ id: b, ask: B, options: [{{ answer: 1, next: c }}, {{ answer: 2, next: yes }}] }}\n  - {{ id: c, ask: C, options: [{{ answer: 1, next: yes }}] }}\n{OUTCOME}"
+        ))
+        .unwrap();
+        let remaining: Vec<usize> = check.questions.iter().map(|q| q.remaining).collect();
+        assert_eq!(remaining, [3, 2, 1]);
+        assert_eq!(check.questions[0].options[1].next, Step::Outcome(0));
+        assert_eq!(check.outcomes[0].verdict, Verdict::Likely);
+    }
+
+    #[test]
+    fn an_answer_without_next_or_text_and_an_empty_tree_are_errors() {
+        assert_eq!(
+            codes(&format!(
+                "questions:\n  - id: a\n    ask: A\n    options:\n      - {{ answer: 是 }}\n      - {{ next: yes }}\n{OUTCOME}"
+            )),
+            [("selfcheck-dead-end", Some(5)), ("missing-key", Some(6))]
+        );
+        assert_eq!(codes(OUTCOME), [("selfcheck-dead-end", Some(1))]);
+    }
+
+    #[test]
+    fn an_unknown_verdict_suggests_the_known_ones() {
+        let errors = run(
+            "questions:\n  - { id: a, ask: A, options: [{ answer: 1, next: r }] }\noutcomes:\n  - { id: r, title: R, verdict: 很可能 }\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].code, "selfcheck-verdict");
+        assert_eq!(errors[0].line, Some(4));
+        assert!(errors[0].help.as_deref().unwrap().contains("很可能符合"));
+    }
+
+    #[test]
+    fn a_loop_deep_in_the_tree_names_its_whole_circle_and_an_unused_outcome_is_unreachable() {
+        let errors = run(&format!(
+            "questions:\n  - {{ id: a, ask: A, options: [{{ answer: 1, next: b }}] }}\n  - {{ id: b, ask: B, options: [{{ answer: 1, next: c }}, {{ answer: 2, next: yes }}] }}\n  - {{ id: c, ask: C, options: [{{ answer: 1, next: b }}] }}\n{OUTCOME}  - {{ id: spare, title: S, verdict: 请咨询 }}\n"
+        ))
+        .unwrap_err();
+        let found: Vec<&str> = errors.iter().map(|d| d.code).collect();
+        assert_eq!(found, ["selfcheck-loop", "selfcheck-unreachable"]);
+        assert!(
+            errors[0].message.ends_with("b → c → b"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, Some(4));
+        assert!(errors[1].message.contains("outcome `spare`"));
+    }
 }

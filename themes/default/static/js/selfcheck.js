@@ -31,7 +31,8 @@
     back.parentNode.hidden = trail.length === 0;
     if (focus) {
       var heading = step.querySelector("h2");
-      if (heading) heading.focus();
+      if (heading) heading.focus({ preventScroll: true });
+      progress.scrollIntoView({ block: "start" });
     }
   }
 
