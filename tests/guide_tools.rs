@@ -160,7 +160,9 @@ fn the_form_has_each_kind_of_field_and_nothing_that_could_send_it() {
     assert!(html.contains("type=\"radio\" name=\"f-1-2\" id=\"f-1-2-1\""));
     assert!(html.contains("<label for=\"f-1-2-2\">女</label>"));
     for part in ["y", "m", "d"] {
-        assert!(html.contains(&format!("id=\"f-1-3-{part}\" inputmode=\"numeric\"")));
+        assert!(html.contains(&format!(
+            "type=\"text\" id=\"f-1-3-{part}\" inputmode=\"numeric\""
+        )));
     }
     assert!(
         html.contains("id=\"f-1-4\" type=\"text\" autocomplete=\"off\" data-check=\"id-number\"")
