@@ -348,3 +348,24 @@ test('screenshots of the check and the form at 390 and 1280 px, 中 and 大, wit
     }
   }
 });
+
+test('the legal-aid guide links both on its first screen of a phone, and stays axe clean', async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    const log = await watch(page);
+    await page.goto(ctx.url('guides/legal-aid/'), { waitUntil: 'networkidle' });
+    for (const [name, target] of [['自助测评：看看能不能申请', CHECK], ['填写、打印申请表', APPLY]]) {
+      const link = page.getByRole('link', { name, exact: true });
+      assert.equal(new URL(await link.evaluate((a) => a.href)).pathname, `/sfj/${target}`);
+      const box = await link.boundingBox();
+      assert.ok(box && box.y + box.height <= 844, `${name} is on the first screen (bottom at ${box && Math.round(box.y + box.height)} px)`);
+      assert.ok(box.height >= 44, `${name} is ${box.height}px tall`);
+    }
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `axe found:\n${violations.join('\n')}`);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await context.close();
+  }
+});
