@@ -9,7 +9,7 @@ use tera::Context;
 use super::application::{Application, Field, FieldKind};
 use super::model::Guide;
 use super::self_check::{Outcome, Question, SelfCheck, Step};
-use super::views::{MaterialView, OfficeView, PhoneLink, material_view};
+use super::views::{MaterialView, OfficeView, PhoneLink, apply_path, check_path, material_view};
 use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::kinds::directory::{DirectorySection, find_entry};
@@ -57,16 +57,6 @@ pub fn outputs(site: &KindContext, section: usize, page: &Page, guide: &Guide) -
         });
     }
     outputs
-}
-
-/// `/guides/legal-aid/check/`.
-pub fn check_path(page: &Page) -> String {
-    format!("{}check/", page.url)
-}
-
-/// `/guides/legal-aid/apply/`.
-pub fn apply_path(page: &Page) -> String {
-    format!("{}apply/", page.url)
 }
 
 fn form_title(guide: &Guide, application: &Application) -> String {

@@ -182,13 +182,23 @@ impl GuideView {
             check_url: guide
                 .self_check
                 .as_ref()
-                .map(|_| site_url(&config.base_path, &super::tools::check_path(page))),
+                .map(|_| site_url(&config.base_path, &check_path(page))),
             apply_url: guide
                 .application
                 .as_ref()
-                .map(|_| site_url(&config.base_path, &super::tools::apply_path(page))),
+                .map(|_| site_url(&config.base_path, &apply_path(page))),
         }
     }
+}
+
+/// `/guides/legal-aid/check/`.
+pub(super) fn check_path(page: &Page) -> String {
+    format!("{}check/", page.url)
+}
+
+/// `/guides/legal-aid/apply/`.
+pub(super) fn apply_path(page: &Page) -> String {
+    format!("{}apply/", page.url)
 }
 
 pub(super) fn material_view(number: usize, material: &Material) -> MaterialView {
