@@ -6,14 +6,17 @@
 //! Each guide also carries schema.org `GovernmentService` JSON-LD, links the guides that
 //! share a tag, and lists the pages (route stops, reports, news) that link to it.
 
+mod application;
 mod json_ld;
 mod model;
+mod self_check;
+mod tools;
 mod views;
 
 use tera::Context;
 
 use super::directory::{DirectoryEntry, DirectorySection, EntryLink, find_entry};
-use super::{Kind, KindContext, KindData};
+use super::{Kind, KindContext, KindData, KindOutput};
 use crate::content::{Library, Page};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::textsearch::Field;
@@ -128,6 +131,13 @@ impl Kind for Guides {
         fields
     }
 
+    fn outputs(&self, site: &KindContext, section: usize) -> Vec<KindOutput> {
+        guides(site.library, section)
+            .into_iter()
+            .flat_map(|(page, guide)| tools::outputs(site, section, page, guide))
+            .collect()
+    }
+
     fn section_context(&self, site: &KindContext, section: usize, context: &mut Context) {
         let guides = guides(site.library, section);
         context.insert(
@@ -199,16 +209,24 @@ fn directory_ids(library: &Library) -> Vec<&str> {
         .collect()
 }
 
-/// An error for each `where` id that no directory defines, at the id.
+/// An error for each `where` id (the guide's, or a self-check outcome's) that no directory
+/// defines, at the id.
 fn unknown_offices(
     library: &Library,
     source: &YamlSource,
     guide: &Guide,
     known: &[&str],
 ) -> Vec<Diagnostic> {
+    let outcomes = guide
+        .self_check
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .filter_map(|o| o.offices.as_ref())
+        .flatten();
     guide
         .offices
         .iter()
+        .chain(outcomes)
         .filter(|id| find_entry(library, &id.value).is_none())
         .map(|id| {
             let help = match did_you_mean(&id.value, known.iter().copied()) {

@@ -11,6 +11,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
+use super::application::{self, Application, RawApplication};
+use super::self_check::{self, RawSelfCheck, SelfCheck};
 use crate::diagnostics::Diagnostic;
 use crate::yaml::{Loose, YamlSource};
 
@@ -27,6 +29,8 @@ pub const KEYS: &[&str] = &[
     "hotline",
     "legal_basis",
     "online",
+    "self_check",
+    "application",
 ];
 
 #[derive(Deserialize)]
@@ -47,6 +51,8 @@ struct RawGuide {
     #[serde(default)]
     legal_basis: Vec<String>,
     online: Option<Spanned<String>>,
+    self_check: Option<Spanned<RawSelfCheck>>,
+    application: Option<Spanned<RawApplication>>,
 }
 
 /// Keeps a key written with nothing after it (`fee:`) apart from a key not written at all.
@@ -138,6 +144,10 @@ pub struct Guide {
     pub legal_basis: Vec<String>,
     /// Where the service can be applied for online: an http(s) address.
     pub online: Option<String>,
+    /// The decision tree published at `<guide>/check/`, checked.
+    pub self_check: Option<SelfCheck>,
+    /// The form published at `<guide>/apply/`.
+    pub application: Option<Application>,
 }
 
 /// One item of the materials checklist.
@@ -202,6 +212,12 @@ pub fn parse_guide(source: &YamlSource) -> Result<Guide, Vec<Diagnostic>> {
         .hotline
         .as_ref()
         .and_then(|h| text_value(source, h, "hotline", &mut errors));
+    let self_check = raw
+        .self_check
+        .and_then(|raw| self_check::parse(source, raw, &mut errors));
+    let application = raw
+        .application
+        .and_then(|raw| application::parse(source, raw, &mut errors));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -219,6 +235,8 @@ pub fn parse_guide(source: &YamlSource) -> Result<Guide, Vec<Diagnostic>> {
         hotline,
         legal_basis: trimmed(raw.legal_basis),
         online,
+        self_check,
+        application,
     })
 }
 

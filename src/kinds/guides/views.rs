@@ -35,6 +35,10 @@ pub struct GuideView {
     pub updated_iso: Option<String>,
     /// The full URL, printed on the handout so a paper copy leads back to the current version.
     pub permalink: String,
+    /// The self-check page (`<guide>/check/`), if the guide has `self_check`.
+    pub check_url: Option<String>,
+    /// The printable application (`<guide>/apply/`), if the guide has `application`.
+    pub apply_url: Option<String>,
 }
 
 /// One line of the materials checklist, with the id its checkbox and label share.
@@ -180,11 +184,29 @@ impl GuideView {
             updated_zh: updated.map(dates::ymd_zh),
             updated_iso: updated.map(dates::ymd),
             permalink: permalink(config, &page.url),
+            check_url: guide
+                .self_check
+                .as_ref()
+                .map(|_| site_url(&config.base_path, &check_path(page))),
+            apply_url: guide
+                .application
+                .as_ref()
+                .map(|_| site_url(&config.base_path, &apply_path(page))),
         }
     }
 }
 
-fn material_view(number: usize, material: &Material) -> MaterialView {
+/// `/guides/legal-aid/check/`.
+pub(super) fn check_path(page: &Page) -> String {
+    format!("{}check/", page.url)
+}
+
+/// `/guides/legal-aid/apply/`.
+pub(super) fn apply_path(page: &Page) -> String {
+    format!("{}apply/", page.url)
+}
+
+pub(super) fn material_view(number: usize, material: &Material) -> MaterialView {
     MaterialView {
         id: format!("material-{number}"),
         name: material.name.clone(),
