@@ -34,7 +34,7 @@ fn the_guide_links_its_check_and_form_and_a_guide_without_them_does_not() {
     let site = built();
     let guide = site.read("guides/legal-aid/index.html");
     assert!(guide.contains("<a href=\"/sfj/guides/legal-aid/check/\">自助测评"));
-    assert!(guide.contains("<a href=\"/sfj/guides/legal-aid/apply/\">填写、打印申请表"));
+    assert!(guide.contains("<a href=\"/sfj/guides/legal-aid/apply/\">打印申请表"));
     let tools = guide.find("class=\"guide-tools\"").unwrap();
     let summary = guide.find("class=\"guide-summary\"").unwrap();
     let summary_end = summary + guide[summary..].find("</section>").unwrap();
