@@ -417,8 +417,7 @@
       kindBox.appendChild(option);
     });
     kindBox.value = params.get("kind") || "";
-    kindBox.hidden = false;
-    document.getElementById("search-kind-label").hidden = false;
+    document.getElementById("search-kind-group").hidden = false;
   }).catch(function () {});
   form.addEventListener("submit", function (event) {
     event.preventDefault();
