@@ -6,8 +6,8 @@
 //! - `d<shard>.<hash>.bin`: for each term of the shard, the records that have it and a one-byte
 //!   BM25 weight each. A term lives in shard `fnv1a(term) mod shards`, so a query loads only
 //!   the shards of its own terms.
-//! - `p<shard>.<hash>.bin`: the positions of the shard's trigrams in each record, loaded only
-//!   for Chinese words of four characters or more (to check that they are adjacent).
+//! - `p<shard>.<hash>.bin`: the positions of the shard's four-character terms in each record,
+//!   loaded only for Chinese words of five characters or more (to check that they are adjacent).
 //! - `m<chunk>.<hash>.json`: title, URL and excerpt text of a few records, loaded for the
 //!   results shown.
 //!
@@ -122,7 +122,7 @@ impl Hasher for Fx {
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The records that have one term, in record order, kept as the bytes the shard files hold:
-/// (record id delta, weight) pairs, and for trigrams each record's position count and
+/// (record id delta, weight) pairs, and for four-character terms each record's position count and
 /// deltas. About two bytes a record: the whole index of 10,000 pages fits in ~20 MB.
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Postings {
@@ -250,8 +250,14 @@ fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
         tokenize(text, offset, |token, p| {
             let key = token.key();
             let slot = *slots.entry(key).or_insert_with(|| {
-                if let Token::Word(word) = token {
-                    words.entry(key).or_insert_with(|| word.into());
+                match token {
+                    Token::Word(word) => {
+                        words.entry(key).or_insert_with(|| word.into());
+                    }
+                    Token::Quad(..) => {
+                        words.entry(key).or_insert_with(|| token.text().into());
+                    }
+                    _ => {}
                 }
                 terms.push((key, 0, 0));
                 (terms.len() - 1) as u32

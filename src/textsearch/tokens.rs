@@ -1,10 +1,10 @@
 //! How text becomes search terms, in the build and (mirrored line for line) in the browser's
-//! `search.js`: Chinese as single characters, bigrams and trigrams; everything else as whole
+//! `search.js`: Chinese as single characters and runs of two, three and four; everything else as whole
 //! lowercase words (`12348`, `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`,
 //! `/` or `.` (`8500101`). Full-width letters, digits and spaces count as their ASCII forms.
 //!
 //! Positions are character offsets into the text, so that a phrase of four or more Chinese
-//! characters can be checked for adjacency with the trigrams' positions.
+//! characters can be checked for adjacency with the positions of its four-character pieces.
 
 /// One search term as the tokenizer finds it; a word borrows its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,9 +13,11 @@ pub enum Token<'a> {
     Uni(char),
     /// Two adjacent Chinese characters: the unit of two-character queries.
     Bi(char, char),
-    /// Three adjacent Chinese characters, with positions: three-character queries, and the
-    /// adjacency check of longer ones.
+    /// Three adjacent Chinese characters: three-character queries.
     Tri(char, char, char),
+    /// Four adjacent Chinese characters, with positions: four-character queries (the commonest
+    /// Chinese words: 法律援助, 人民调解), and the adjacency check of longer ones.
+    Quad(char, char, char, char),
     /// A word of letters and digits, lowercase.
     Word(&'a str),
 }
@@ -28,6 +30,9 @@ pub type Key = u64;
 const TAG_BI: u64 = 1 << 62;
 const TAG_TRI: u64 = 2 << 62;
 const TAG_WORD: u64 = 3 << 62;
+/// Four-character terms are hashed like words, with one more bit set: their text is kept
+/// beside the index like a word's.
+const TAG_QUAD: u64 = 7 << 61;
 
 impl Token<'_> {
     /// The term as the index files and the browser spell it.
@@ -36,6 +41,7 @@ impl Token<'_> {
             Token::Uni(a) => a.to_string(),
             Token::Bi(a, b) => [a, b].into_iter().collect(),
             Token::Tri(a, b, c) => [a, b, c].into_iter().collect(),
+            Token::Quad(a, b, c, d) => [a, b, c, d].into_iter().collect(),
             Token::Word(word) => word.to_string(),
         }
     }
@@ -47,14 +53,21 @@ impl Token<'_> {
             Token::Uni(a) => c(a),
             Token::Bi(a, b) => TAG_BI | c(a) << 18 | c(b),
             Token::Tri(a, b, d) => TAG_TRI | c(a) << 36 | c(b) << 18 | c(d),
-            Token::Word(word) => TAG_WORD | (fx64(word.as_bytes()) >> 2),
+            Token::Quad(a, b, d, e) => {
+                let mut bytes = [0u8; 16];
+                for (k, ch) in [a, b, d, e].into_iter().enumerate() {
+                    bytes[k * 4..k * 4 + 4].copy_from_slice(&u32::from(ch).to_le_bytes());
+                }
+                TAG_QUAD | (fx64(&bytes) >> 3)
+            }
+            Token::Word(word) => TAG_WORD | (fx64(word.as_bytes()) >> 3),
         }
     }
 }
 
-/// Whether the index keeps the positions of the term with this key (trigrams).
+/// Whether the index keeps the positions of the term with this key (four-character terms).
 pub fn has_positions(key: Key) -> bool {
-    key >> 62 == 2
+    key >> 61 == 7
 }
 
 /// The text of a Chinese term's key (`None` for a word: its text is kept beside the index).
@@ -149,6 +162,9 @@ fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
             emit(Token::Bi(c, d), p);
             if let Some(&e) = run.get(k + 2) {
                 emit(Token::Tri(c, d, e), p);
+                if let Some(&f) = run.get(k + 3) {
+                    emit(Token::Quad(c, d, e, f), p);
+                }
             }
         }
     }
@@ -195,13 +211,14 @@ mod tests {
     }
 
     #[test]
-    fn chinese_becomes_characters_bigrams_and_trigrams_with_positions() {
+    fn chinese_becomes_characters_bigrams_trigrams_and_four_character_terms_with_positions() {
         assert_eq!(
             terms("离婚纠纷"),
             [
                 ("离", 0),
                 ("离婚", 0),
                 ("离婚纠", 0),
+                ("离婚纠纷", 0),
                 ("婚", 1),
                 ("婚纠", 1),
                 ("婚纠纷", 1),
@@ -269,6 +286,13 @@ mod tests {
             let _ = texts(odd);
         }
         assert_eq!(texts("𠀀𠀁"), ["𠀀", "𠀀𠀁", "𠀁"]);
+        assert_eq!(
+            texts("一二三四五")
+                .iter()
+                .filter(|t| t.chars().count() == 4)
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -277,14 +301,18 @@ mod tests {
         tokenize("离婚纠纷 a1 离婚 𠀀𠀁𠀂 ab", 0, |t, _| {
             let previous = keys.insert(t.key(), t.text());
             assert!(previous.is_none_or(|p| p == t.text()), "{t:?}");
-            if !matches!(t, Token::Word(_)) {
-                assert_eq!(han_text(t.key()).unwrap(), t.text());
-                assert_eq!(has_positions(t.key()), matches!(t, Token::Tri(..)));
-            } else {
+            assert_eq!(
+                has_positions(t.key()),
+                matches!(t, Token::Quad(..)),
+                "{t:?}"
+            );
+            if matches!(t, Token::Word(_) | Token::Quad(..)) {
                 assert!(han_text(t.key()).is_none());
+            } else {
+                assert_eq!(han_text(t.key()).unwrap(), t.text());
             }
         });
-        assert_eq!(keys.len(), 17);
+        assert_eq!(keys.len(), 18);
     }
 
     #[test]

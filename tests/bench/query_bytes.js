@@ -41,7 +41,7 @@ server.listen(0, '127.0.0.1', async () => {
       counting = true;
       await page.fill('#search-q', query);
       await page.press('#search-q', 'Enter');
-      await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status').textContent));
+      await page.waitForFunction(() => document.querySelector('#search-results li') || /没有找到/.test(document.getElementById('search-status').textContent));
       await page.waitForLoadState('networkidle');
       results = await page.locator('#search-results li').count();
     } else {

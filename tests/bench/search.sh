@@ -60,8 +60,9 @@ if [ ! -x "$work/pf/node_modules/.bin/pagefind" ]; then
 fi
 read -r pf_ms pf_kib < <(measure "$work/pf/node_modules/.bin/pagefind" --site "$work/hugo/public")
 awk -v ms="$pf_ms" -v kib="$pf_kib" 'BEGIN { printf "Pagefind 1.6 CLI over Hugo output: %d ms, %.0f MiB\n", ms, kib / 1024 }'
-bytes() { node "$here/tests/bench/query_bytes.js" "$1" "$2" "$query" |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"mode\"]:9} \"{r[\"query\"]}\": {r[\"bytes\"]:,} bytes in {r[\"requests\"]} requests, {r[\"results\"]} results")'; }
+bytes() { node "$here/tests/bench/query_bytes.js" "$1" "$2" "$query" | node -e '
+  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  console.log(`  ${r.mode.padEnd(9)} "${r.query}": ${r.bytes.toLocaleString("en")} bytes in ${r.requests} requests, ${r.results} results`);'; }
 echo "bytes fetched for the query after the search page has loaded:"
 bytes pufa "$work/plain/public"
 bytes pagefind "$work/hugo/public"

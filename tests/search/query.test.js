@@ -36,10 +36,19 @@ test("a two-character word matches only where the characters are adjacent", asyn
   assert.ok(!found.includes("一位老人的故事"), "离 and 婚 apart must not match: " + found.join());
 });
 
-test("a word of four or more characters is checked for adjacency with positions", async () => {
+test("a word of four characters matches only as a whole", async () => {
   const found = titles(await search("人民调解"));
   assert.ok(found.includes("申请人民调解"), found.join());
   assert.ok(!found.includes("基层走访"), "人民调研 … 村民调解 is not 人民调解: " + found.join());
+});
+
+test("a word of five or more characters is checked for adjacency with positions", async () => {
+  const found = titles(await search("人民调解员"));
+  assert.ok(found.includes("基层走访") === false, found.join());
+  const long = titles(await search("组织村民调解员培训"));
+  assert.deepStrictEqual(long, ["基层走访"]);
+  const apart = titles(await search("全年法律援助中"));
+  assert.ok(!apart.includes("校对示例"), "全年法律援 … 律援助中 apart: " + apart.join());
 });
 
 test("a word the site never uses finds nothing", async () => {

@@ -4,7 +4,7 @@
    text nodes, never as HTML.
 
    The terms are made exactly as src/textsearch/tokens.rs makes them: Chinese as single
-   characters, bigrams and trigrams; other letters and digits as whole lowercase words. */
+   characters and runs of two, three and four; other letters and digits as whole lowercase words. */
 (function () {
   "use strict";
 
@@ -50,15 +50,16 @@
     return out;
   }
 
-  /* The terms a unit needs, with their offsets (for the adjacency check of long words). */
+  /* The terms a unit needs, with their offsets: up to four Chinese characters are one term;
+     a longer word is its four-character pieces, checked for adjacency by position. */
   function termsOf(unit) {
     if (unit.word) return [{ text: unit.word, at: 0 }];
     var c = unit.han, n = c.length;
-    if (n <= 3) return [{ text: c.join(""), at: 0 }];
+    if (n <= 4) return [{ text: c.join(""), at: 0 }];
     var offsets = [];
-    for (var o = 0; o < n - 2; o += 3) offsets.push(o);
-    if (offsets[offsets.length - 1] !== n - 3) offsets.push(n - 3);
-    return offsets.map(function (o) { return { text: c.slice(o, o + 3).join(""), at: o }; });
+    for (var o = 0; o < n - 3; o += 4) offsets.push(o);
+    if (offsets[offsets.length - 1] !== n - 4) offsets.push(n - 4);
+    return offsets.map(function (o) { return { text: c.slice(o, o + 4).join(""), at: o }; });
   }
 
   function fnv1a(bytes) {
