@@ -86,13 +86,13 @@ impl Record {
 }
 
 /// How much of a record's text the browser gets for its excerpt.
-pub const EXCERPT_CHARS: usize = 300;
+pub const EXCERPT_CHARS: usize = 160;
 /// Records per metadata file: a result page loads at most one file per result shown.
-pub const CHUNK: usize = 4;
+pub const CHUNK: usize = 6;
 /// The length BM25 normalises against (characters, field-weighted).
 const REFERENCE_LENGTH: f64 = 600.0;
 /// What one shard of postings should weigh, roughly.
-const SHARD_BYTES: usize = 12 * 1024;
+const SHARD_BYTES: usize = 24 * 1024;
 
 /// FxHash: the terms are not attacker-chosen keys of a server, and SipHash would double the
 /// time of merging millions of postings.
