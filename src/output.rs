@@ -295,7 +295,7 @@ fn sibling(target: &Path, what: &str) -> PathBuf {
 /// Replaces a file that may be read at this very moment (`pufa serve` updating its live
 /// folder): the bytes go to a hidden file beside it, renamed over it when complete, so a
 /// reader gets the old file or the new one, never a half-written one.
-fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy());

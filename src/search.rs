@@ -88,7 +88,7 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
     if !site.config.search.enabled || staging.is_incremental() {
         return Ok(0);
     }
-    let index = build_index(site, staging.take_records());
+    let mut index = build_index(site, staging.take_records());
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {
@@ -177,18 +177,22 @@ pub fn update(
             return None;
         }
     }
-    let files = index.files(FOLDER);
-    let mut written = Vec::new();
-    for (path, bytes) in &files {
-        if !published.contains(path) || path.ends_with("/index.json") {
-            std::fs::write(out.join(path), bytes).ok()?;
-            written.push(path.clone());
-        }
+    let written = std::sync::Mutex::new(Vec::new());
+    let failed = index.write_changes(FOLDER, &|path: String, bytes: Vec<u8>| {
+        // New shards have new names; only the manifest is replaced while browsers may read it.
+        crate::output::replace_atomically(&out.join(&path), &bytes)?;
+        written.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+        Ok::<(), std::io::Error>(())
+    });
+    if !failed.is_empty() {
+        return None;
     }
-    let new: BTreeSet<String> = files.into_iter().map(|(path, _)| path).collect();
+    let new = index.paths(FOLDER);
     for stale in published.difference(&new) {
         let _ = std::fs::remove_file(out.join(stale));
     }
+    let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+    written.sort();
     *published = new;
     Some(written)
 }

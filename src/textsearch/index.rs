@@ -315,16 +315,26 @@ struct Entry {
     kind: &'static str,
     owner: String,
     excerpt: String,
+    /// A hash of everything indexed, to tell an unchanged record after an edit elsewhere.
+    digest: blake3::Hash,
 }
 
 impl Entry {
     fn of(record: &Record) -> Entry {
+        let mut hasher = blake3::Hasher::new();
+        for (field, text) in &record.fields {
+            hasher.update(&[*field as u8]);
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        hasher.update(record.title.as_bytes());
         Entry {
             url: record.url.clone(),
             title: record.title.clone(),
             kind: record.kind,
             owner: record.owner.clone(),
             excerpt: record.excerpt_text(),
+            digest: hasher.finalize(),
         }
     }
 }
@@ -336,6 +346,11 @@ pub struct Index {
     /// The texts of the words among the keys.
     words: FxMap<Key, Box<str>>,
     synonyms: Vec<(String, Vec<String>)>,
+    /// The file names last written, and what changed since: so that after an edit only the
+    /// shards holding the changed terms are encoded again.
+    written: Option<Names>,
+    dirty_keys: std::collections::HashSet<Key>,
+    dirty_records: std::collections::BTreeSet<usize>,
 }
 
 /// The files of a bundle: (path under the output root, bytes).
@@ -400,6 +415,9 @@ impl Index {
             postings: all.postings,
             words: all.words,
             synonyms,
+            written: None,
+            dirty_keys: Default::default(),
+            dirty_records: Default::default(),
         }
     }
 
@@ -425,6 +443,16 @@ impl Index {
         if !same {
             return false;
         }
+        let (ids, records): (Vec<usize>, Vec<Record>) = ids
+            .into_iter()
+            .zip(records)
+            .map(|(i, record)| (i, Entry::of(&record), record))
+            .filter(|(i, entry, _)| *entry != self.entries[*i])
+            .map(|(i, _, record)| (i, record))
+            .unzip();
+        if ids.is_empty() {
+            return true;
+        }
         let mut changed: FxMap<Key, Vec<(u32, u8, Vec<u32>)>> = FxMap::default();
         for (&key, postings) in &self.postings {
             if ids.iter().any(|&i| postings.has(i as u32)) {
@@ -448,6 +476,8 @@ impl Index {
             }
             self.entries[i] = Entry::of(new);
         }
+        self.dirty_keys.extend(changed.keys().copied());
+        self.dirty_records.extend(ids.iter().copied());
         for (key, list) in changed {
             if list.is_empty() {
                 self.postings.remove(&key);
@@ -477,7 +507,7 @@ impl Index {
     }
 
     /// The bundle's files, `folder` being its place under the output root (`search`).
-    pub fn files(&self, folder: &str) -> Files {
+    pub fn files(&mut self, folder: &str) -> Files {
         let files = std::sync::Mutex::new(Files::new());
         let _ = self.write_files(folder, &|path, bytes| {
             files
@@ -498,63 +528,135 @@ impl Index {
     /// (so that a large index is never in memory twice); the manifest comes last. Every
     /// error `sink` returns is collected.
     pub fn write_files<E: Send>(
-        &self,
+        &mut self,
         folder: &str,
         sink: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
     ) -> Vec<E> {
         let shards = self.shard_count();
-        let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); shards];
+        let every: Vec<usize> = (0..shards).collect();
+        let chunks: Vec<usize> = (0..self.entries.len().div_ceil(CHUNK)).collect();
+        let mut names = Names {
+            shards,
+            docs: vec![String::new(); shards],
+            positions: vec![String::new(); shards],
+            meta: vec![String::new(); chunks.len()],
+        };
+        let errors = self.encode(folder, &every, &chunks, &mut names, sink);
+        self.written = Some(names);
+        self.dirty_keys.clear();
+        self.dirty_records.clear();
+        errors
+    }
+
+    /// Writes only what changed since the last write (the shards of changed terms, the
+    /// metadata of changed records) and the manifest; everything when the shard count changed.
+    pub fn write_changes<E: Send>(
+        &mut self,
+        folder: &str,
+        sink: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+    ) -> Vec<E> {
+        let shards = self.shard_count();
+        let Some(mut names) = self.written.take().filter(|n| n.shards == shards) else {
+            return self.write_files(folder, sink);
+        };
+        let mut dirty: Vec<usize> = self
+            .dirty_keys
+            .iter()
+            .map(|&key| fnv1a(&self.text(key)) as usize % shards)
+            .collect();
+        dirty.sort_unstable();
+        dirty.dedup();
+        let mut chunks: Vec<usize> = self.dirty_records.iter().map(|id| id / CHUNK).collect();
+        chunks.dedup();
+        let errors = self.encode(folder, &dirty, &chunks, &mut names, sink);
+        self.written = Some(names);
+        self.dirty_keys.clear();
+        self.dirty_records.clear();
+        errors
+    }
+
+    /// Every file name of the bundle as last written.
+    pub fn paths(&self, folder: &str) -> std::collections::BTreeSet<String> {
+        let Some(names) = &self.written else {
+            return Default::default();
+        };
+        let mut paths: std::collections::BTreeSet<String> = (0..names.shards)
+            .flat_map(|s| {
+                [
+                    format!("{folder}/d{s}.{}.bin", names.docs[s]),
+                    format!("{folder}/p{s}.{}.bin", names.positions[s]),
+                ]
+            })
+            .collect();
+        paths.extend(
+            names
+                .meta
+                .iter()
+                .enumerate()
+                .map(|(c, hash)| format!("{folder}/m{c}.{hash}.json")),
+        );
+        paths.insert(format!("{folder}/index.json"));
+        paths
+    }
+
+    /// Encodes the given shards and metadata chunks in parallel, hands each file to `sink`,
+    /// updates `names`, then writes the manifest.
+    fn encode<E: Send>(
+        &self,
+        folder: &str,
+        shards: &[usize],
+        chunks: &[usize],
+        names: &mut Names,
+        sink: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+    ) -> Vec<E> {
+        let count = names.shards;
+        let wanted: std::collections::HashSet<usize> = shards.iter().copied().collect();
+        let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); count];
         for (&key, postings) in &self.postings {
             let text = self.text(key);
-            by_shard[fnv1a(&text) as usize % shards].push((text, postings));
+            let shard = fnv1a(&text) as usize % count;
+            if wanted.contains(&shard) {
+                by_shard[shard].push((text, postings));
+            }
         }
         let mut errors = Vec::new();
-        let hashes: Vec<(String, String)> = by_shard
-            .into_par_iter()
-            .enumerate()
-            .map(|(shard, mut terms)| {
+        let encoded: Vec<(usize, String, String, [Result<(), E>; 2])> = shards
+            .par_iter()
+            .map(|&shard| {
+                let mut terms = by_shard[shard].clone();
                 terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                 let (docs, positions) = encode_shard(&terms);
-                let names = (hash(&docs), hash(&positions));
+                let (d, p) = (hash(&docs), hash(&positions));
                 let written = [
-                    sink(format!("{folder}/d{shard}.{}.bin", names.0), docs),
-                    sink(format!("{folder}/p{shard}.{}.bin", names.1), positions),
+                    sink(format!("{folder}/d{shard}.{d}.bin"), docs),
+                    sink(format!("{folder}/p{shard}.{p}.bin"), positions),
                 ];
-                (names, written)
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|(names, written)| {
-                errors.extend(written.into_iter().filter_map(Result::err));
-                names
+                (shard, d, p, written)
             })
             .collect();
-        let meta: Vec<String> = self
-            .entries
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(chunk, entries)| {
-                let bytes = metadata(entries);
+        for (shard, d, p, written) in encoded {
+            names.docs[shard] = d;
+            names.positions[shard] = p;
+            errors.extend(written.into_iter().filter_map(Result::err));
+        }
+        names
+            .meta
+            .resize(self.entries.len().div_ceil(CHUNK), String::new());
+        let meta: Vec<(usize, String, Result<(), E>)> = chunks
+            .par_iter()
+            .map(|&chunk| {
+                let end = ((chunk + 1) * CHUNK).min(self.entries.len());
+                let bytes = metadata(&self.entries[chunk * CHUNK..end]);
                 let name = hash(&bytes);
-                (
-                    name.clone(),
-                    sink(format!("{folder}/m{chunk}.{name}.json"), bytes),
-                )
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|(name, written)| {
-                errors.extend(written.err());
-                name
+                let written = sink(format!("{folder}/m{chunk}.{name}.json"), bytes);
+                (chunk, name, written)
             })
             .collect();
-        let (docs, positions) = hashes.into_iter().unzip();
-        let names = Names {
-            docs,
-            positions,
-            meta,
-        };
-        errors.extend(sink(format!("{folder}/index.json"), self.manifest(shards, names)).err());
+        for (chunk, name, written) in meta {
+            names.meta[chunk] = name;
+            errors.extend(written.err());
+        }
+        errors.extend(sink(format!("{folder}/index.json"), self.manifest(names)).err());
         errors
     }
 
@@ -564,7 +666,7 @@ impl Index {
         (bytes / SHARD_BYTES).max(1).next_power_of_two().min(4096)
     }
 
-    fn manifest(&self, shards: usize, names: Names) -> Vec<u8> {
+    fn manifest(&self, names: &Names) -> Vec<u8> {
         let mut kinds: Vec<KindRange> = Vec::new();
         for (id, record) in self.entries.iter().enumerate() {
             match kinds.last_mut() {
@@ -579,7 +681,7 @@ impl Index {
         let manifest = Manifest {
             version: 1,
             records: self.entries.len(),
-            shards,
+            shards: names.shards,
             chunk: CHUNK,
             kinds,
             docs: names.docs.concat(),
@@ -591,8 +693,9 @@ impl Index {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Names {
+    shards: usize,
     docs: Vec<String>,
     positions: Vec<String>,
     meta: Vec<String>,
@@ -754,7 +857,7 @@ mod tests {
 
     #[test]
     fn shards_hold_each_term_once_with_its_records_in_order() {
-        let index = Index::new(
+        let mut index = Index::new(
             vec![
                 record("/b/", "离婚纠纷", "调解"),
                 record("/a/", "调解", "离 婚"),
@@ -781,7 +884,7 @@ mod tests {
                 )
             })
             .collect();
-        let index = Index::new(records, Vec::new());
+        let mut index = Index::new(records, Vec::new());
         let files = index.files("search");
         let shards = index.shard_count();
         assert!(shards > 1, "{shards}");
