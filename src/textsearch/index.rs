@@ -620,7 +620,7 @@ impl Index {
             }
         }
         let mut errors = Vec::new();
-        let encoded: Vec<(usize, String, String, [Result<(), E>; 2])> = shards
+        let encoded: Vec<EncodedShard<E>> = shards
             .par_iter()
             .map(|&shard| {
                 let mut terms = by_shard[shard].clone();
@@ -692,6 +692,9 @@ impl Index {
         serde_json::to_vec(&manifest).unwrap_or_default()
     }
 }
+
+/// One shard as encoded: its number, the hashes of its two files, and how writing them went.
+type EncodedShard<E> = (usize, String, String, [Result<(), E>; 2]);
 
 #[derive(Default, Clone)]
 struct Names {
