@@ -393,8 +393,10 @@
       found = result;
       var n = result.ids.length;
       if (n) {
-        say(["找到 " + n + " 条与“" + query + "”有关的结果。"]);
-        return show(0, ticket);
+        // Announced once the first results are on the page.
+        return show(0, ticket).then(function () {
+          if (ticket === latest) say(["找到 " + n + " 条与“" + query + "”有关的结果。"]);
+        });
       }
       say(["没有找到与“" + query + "”有关的内容。可以换个说法，少输几个字，或拨打公共法律服务热线 ",
         { href: "tel:" + hotline, text: hotline }, " 咨询。"]);
