@@ -273,7 +273,7 @@ fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
         length += chars * weight.min(2);
         offset += chars + 1;
     }
-    let norm = 1.0 - 0.5 + 0.5 * f64::from(length.max(1)) / REFERENCE_LENGTH;
+    let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
     // Each term's positions in one run of the list, in order (they come in order).
     let mut starts = Vec::with_capacity(terms.len());
     let mut next = 0u32;
@@ -297,6 +297,13 @@ fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
             .collect(),
         positions,
     }
+}
+
+/// A record's length in steps of about 5%, so that a small edit (a sentence added) leaves
+/// the weights of its other terms, and so the shards holding them, unchanged.
+fn rounded_length(length: u32) -> f64 {
+    let step = 1.05f64.ln();
+    (f64::from(length.max(1)).ln() / step).round().mul_add(step, 0.0).exp()
 }
 
 /// BM25's term-frequency part (k1 = 1.2), scaled to 1–255.
@@ -476,13 +483,17 @@ impl Index {
             }
             self.entries[i] = Entry::of(new);
         }
-        self.dirty_keys.extend(changed.keys().copied());
         self.dirty_records.extend(ids.iter().copied());
         for (key, list) in changed {
+            let encoded = Postings::encode(&list);
+            if self.postings.get(&key) == Some(&encoded) {
+                continue;
+            }
+            self.dirty_keys.insert(key);
             if list.is_empty() {
                 self.postings.remove(&key);
             } else {
-                self.postings.insert(key, Postings::encode(&list));
+                self.postings.insert(key, encoded);
             }
         }
         let postings = &self.postings;
