@@ -140,7 +140,7 @@ fn unknown_places(site: &KindContext, data: &PlacesData) -> Vec<Diagnostic> {
             if name.is_empty() || known.contains(name) {
                 continue;
             }
-            let near = did_you_mean(name, known.iter().copied());
+            let near = nearest_spelling(name, &known);
             if near.is_none() && !(name.ends_with('村') || name.ends_with("社区")) {
                 continue;
             }
@@ -167,4 +167,16 @@ fn unknown_places(site: &KindContext, data: &PlacesData) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// The known name an unknown one is most likely a typo of: near by [`did_you_mean`], or, for
+/// short Chinese names that measure poorly, one character different (北材 → 北村).
+fn nearest_spelling<'a>(name: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
+    let mut sorted: Vec<&str> = known.iter().copied().collect();
+    sorted.sort_unstable();
+    did_you_mean(name, sorted.iter().copied()).or_else(|| {
+        sorted
+            .into_iter()
+            .find(|k| name.chars().count() >= 2 && strsim::levenshtein(name, k) == 1)
+    })
 }

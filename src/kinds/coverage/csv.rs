@@ -18,7 +18,7 @@ pub fn csv(options: &CoverageOptions, rows: &[PlaceRow]) -> Vec<u8> {
         ]);
     }
     header.extend([
-        format!("是否在{}分钟服务圈内", options.minutes),
+        format!("是否在{}分钟服务圈内", super::view::number(options.minutes)),
         "法律顾问".to_string(),
         "法律顾问电话".to_string(),
         "法律明白人等".to_string(),

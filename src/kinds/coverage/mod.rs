@@ -165,8 +165,8 @@ fn page_context(
     let base = &site.config.base_path;
     context.insert("coverage_headline", &headline);
     context.insert("coverage_circle", &circle);
-    context.insert("coverage_minutes", &options.minutes);
-    context.insert("coverage_speed", &options.speed_kmh);
+    context.insert("coverage_minutes", &view::number(options.minutes));
+    context.insert("coverage_speed", &view::number(options.speed_kmh));
     context.insert("coverage_reach", &format!("{:.1}", options.reach_km()));
     context.insert("coverage_roles", &options.roles);
     context.insert("coverage_total", &total);

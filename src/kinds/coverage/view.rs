@@ -21,7 +21,7 @@ pub struct PointView {
     pub url: Option<String>,
     /// `3.2 公里`, `850 米`.
     pub distance: String,
-    /// One decimal, as the CSV writes it: `3.2`.
+    /// Two decimals, as the CSV writes it: `3.24` (the page rounds it to `3.2 公里`).
     pub km: String,
     /// Whole minutes, rounded up: a trip of 30.2 minutes is not within 30.
     pub minutes: u64,
@@ -129,7 +129,7 @@ fn point_view(library: &Library, config: &Config, n: Nearest) -> PointView {
         name: entry.name.clone(),
         url: entry_url(library, config, &entry.id),
         distance: format_distance(n.km),
-        km: format!("{:.1}", n.km),
+        km: format!("{:.2}", n.km),
         minutes: n.minutes.ceil() as u64,
         reached: n.minutes <= config.coverage.minutes,
         navigate: entry
@@ -201,11 +201,17 @@ pub fn township_slug(name: &str) -> String {
     }
 }
 
+/// A setting as text: `15`, `12.5` (no `15.0`).
+pub fn number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The circle in words: 半小时, 一小时, or `20 分钟`.
 pub fn circle_name(minutes: f64) -> String {
     match minutes {
         m if m == 30.0 => "半小时".to_string(),
         m if m == 60.0 => "一小时".to_string(),
-        m => format!("{m} 分钟"),
+        m => format!("{} 分钟", number(m)),
     }
 }
