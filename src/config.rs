@@ -148,29 +148,44 @@ impl CoverageOptions {
 impl RawCoverage {
     fn check(self, source: &YamlSource, errors: &mut Vec<Diagnostic>) -> CoverageOptions {
         let defaults = CoverageOptions::default();
-        let mut number = |value: Option<Spanned<f64>>, key: &str, max: f64, example: &str| {
-            let Some(value) = value else { return None };
-            let v = value.value;
-            if v.is_finite() && v > 0.0 && v <= max {
-                return Some(v);
-            }
-            errors.push(
-                source.diagnostic_at(
-                    Diagnostic::error(
-                        "bad-coverage",
-                        CONFIG_PATH,
-                        format!(
-                            "coverage.{key} must be a number above 0 and at most {max}, not {v}"
-                        ),
-                    )
-                    .with_help(format!("e.g. `coverage: {{ {example} }}`")),
-                    &value.referenced,
-                ),
-            );
-            None
-        };
-        let minutes = number(self.minutes, "minutes", 600.0, "minutes: 30");
-        let speed_kmh = number(self.speed_kmh, "speed_kmh", 120.0, "speed_kmh: 15");
+        let mut number =
+            |value: Option<Spanned<f64>>, key: &str, max: f64, example: &str, meaning: &str| {
+                let Some(value) = value else { return None };
+                let v = value.value;
+                if v.is_finite() && v > 0.0 && v <= max {
+                    return Some(v);
+                }
+                errors.push(
+                    source.diagnostic_at(
+                        Diagnostic::error(
+                            "bad-coverage",
+                            CONFIG_PATH,
+                            format!(
+                                "coverage.{key} must be a number above 0 and at most {max}, not {v}"
+                            ),
+                        )
+                        .with_help(format!(
+                            "write a positive number, e.g. `coverage: {{ {example} }}` ({meaning})"
+                        )),
+                        &value.referenced,
+                    ),
+                );
+                None
+            };
+        let minutes = number(
+            self.minutes,
+            "minutes",
+            600.0,
+            "minutes: 30",
+            "the promised half hour",
+        );
+        let speed_kmh = number(
+            self.speed_kmh,
+            "speed_kmh",
+            120.0,
+            "speed_kmh: 15",
+            "km/h, a rural e-bike",
+        );
         let roles: Vec<String> = self
             .roles
             .unwrap_or(defaults.roles.clone())

@@ -280,7 +280,7 @@ fn far_places(data: &PlacesData) -> Vec<Diagnostic> {
             )
         } else {
             format!(
-                "check the coordinates: the other places are near lat {:.2}, lon {:.2}",
+                "check the coordinates: the other places are near lat {:.2}, lon {:.2} (a dropped digit or a swapped lat/lon is the usual cause)",
                 centre.0, centre.1
             )
         };
