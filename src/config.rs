@@ -150,7 +150,7 @@ impl RawCoverage {
         let defaults = CoverageOptions::default();
         let mut number =
             |value: Option<Spanned<f64>>, key: &str, max: f64, example: &str, meaning: &str| {
-                let Some(value) = value else { return None };
+                let value = value?;
                 let v = value.value;
                 if v.is_finite() && v > 0.0 && v <= max {
                     return Some(v);

@@ -250,3 +250,105 @@ fn the_sample_sites_uncovered_village_is_reported_in_check_json() {
         "a real mix of reached and unreached: {outside}"
     );
 }
+
+/// A label's box as the map reserves it: 22 units a CJK character (the 大 size), 0.6 em
+/// otherwise, 1.2 em high, centred on its `y`.
+fn label_box(x: f64, y: f64, text: &str) -> [f64; 4] {
+    let font = 22.0;
+    let width: f64 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum::<f64>()
+        * font;
+    [x, y - 0.6 * font, x + width, y + 0.6 * font]
+}
+
+fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+#[test]
+fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    pufa(&[
+        "build",
+        "--root",
+        root,
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .assert_ok();
+    let html = std::fs::read_to_string(out.path().join("coverage/index.html")).unwrap();
+    let svg = common::svg_in(&html, "coverage-map");
+    let doc = roxmltree::Document::parse(&svg).expect("the map is well-formed XML");
+    let class = |n: &roxmltree::Node| n.attribute("class").unwrap_or("").to_string();
+    let places: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| class(n).split(' ').any(|c| c == "cov-place"))
+        .collect();
+    let rows = page_rows(&html);
+    assert_eq!(places.len(), rows.len(), "one mark per place");
+    assert_eq!(places.len(), 31);
+    // Outside the circle: a triangle (path), inside: a circle — shape, not only colour.
+    let outside: Vec<_> = places
+        .iter()
+        .filter(|n| class(n).contains("cov-out"))
+        .collect();
+    assert_eq!(
+        outside.len(),
+        html.matches("<span class=\"cov-status cov-out\">").count()
+    );
+    assert!(!outside.is_empty());
+    for n in &places {
+        let shape = n
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() != "title")
+            .unwrap();
+        let want = if class(n).contains("cov-out") {
+            "path"
+        } else {
+            "circle"
+        };
+        assert_eq!(shape.tag_name().name(), want);
+    }
+    let view: Vec<f64> = doc
+        .root_element()
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let num = |n: &roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
+    let labels: Vec<[f64; 4]> = doc
+        .descendants()
+        .filter(|n| class(n) == "map-label")
+        .map(|n| label_box(num(&n, "x"), num(&n, "y"), n.text().unwrap_or("")))
+        .collect();
+    assert!(labels.len() >= 10, "most names fit: {}", labels.len());
+    let marks: Vec<[f64; 4]> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "circle" && n.attribute("r") == Some("6"))
+        .map(|n| {
+            let (x, y) = (num(&n, "cx"), num(&n, "cy"));
+            [x - 6.0, y - 6.0, x + 6.0, y + 6.0]
+        })
+        .collect();
+    assert!(marks.len() > 20, "{}", marks.len());
+    for (i, a) in labels.iter().enumerate() {
+        assert!(
+            a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= view[2] && a[3] <= view[3],
+            "label {i} inside: {a:?}"
+        );
+        for b in &labels[i + 1..] {
+            assert!(!overlap(a, b), "labels overlap: {a:?} {b:?}");
+        }
+        for m in &marks {
+            assert!(!overlap(a, m), "label {a:?} covers a mark {m:?}");
+        }
+    }
+    assert!(
+        svg.contains("示意图") && svg.contains("公里</text>"),
+        "note and scale bar"
+    );
+}

@@ -8,6 +8,7 @@
 mod checks;
 mod compute;
 mod csv;
+mod map;
 pub mod nearest;
 mod places;
 mod view;
@@ -82,6 +83,11 @@ impl Kind for CoverageKind {
         };
         let rows = view::rows(site.library, site.config, &sec.url, data, &coverage);
         page_context(site, sec, data, rows, None, context);
+        let title = format!("{}示意图", site.library.section_title(sec));
+        context.insert(
+            "coverage_map_svg",
+            &map::svg(site, data, &coverage, None, &title),
+        );
     }
 
     fn search_records(&self, site: &KindContext, section: usize) -> Vec<Record> {
@@ -117,6 +123,9 @@ impl Kind for CoverageKind {
             let name = township.name.clone();
             let rows: Vec<PlaceRow> = township.rows;
             page_context(site, sec, data, rows, Some(&name), &mut context);
+            let map_title = format!("{name}服务圈示意图");
+            let svg = map::svg(site, data, &coverage, Some(&name), &map_title);
+            context.insert("coverage_map_svg", &svg);
             outputs.push(KindOutput::Page {
                 url,
                 template: "coverage.html",

@@ -225,7 +225,7 @@ fn check_duplicates(data: &PlacesData, errors: &mut Vec<Diagnostic>) {
 pub fn check_places(data: &PlacesData, regions: &[String]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for place in &data.places {
-        if regions.iter().any(|r| *r == place.region) {
+        if regions.contains(&place.region) {
             continue;
         }
         let help = if regions.is_empty() {

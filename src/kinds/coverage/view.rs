@@ -209,9 +209,11 @@ pub fn number(value: f64) -> String {
 
 /// The circle in words: 半小时, 一小时, or `20 分钟`.
 pub fn circle_name(minutes: f64) -> String {
-    match minutes {
-        m if m == 30.0 => "半小时".to_string(),
-        m if m == 60.0 => "一小时".to_string(),
-        m => format!("{} 分钟", number(m)),
+    if minutes == 30.0 {
+        "半小时".to_string()
+    } else if minutes == 60.0 {
+        "一小时".to_string()
+    } else {
+        format!("{} 分钟", number(minutes))
     }
 }
