@@ -89,6 +89,48 @@ fn candidates(x: f64, y: f64, width: f64) -> [Box; 4] {
     ]
 }
 
+/// Boxes filed by the square cells of the picture they touch, so checking a label against
+/// thousands of marks looks only at its neighbours.
+#[derive(Default)]
+struct Buckets {
+    boxes: Vec<Box>,
+    cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
+}
+
+/// The side of a bucket's cell, in user units: about one label high.
+const CELL: f64 = 32.0;
+
+impl Buckets {
+    fn cells_of(b: &Box) -> impl Iterator<Item = (i64, i64)> {
+        // `overlaps` counts air around a box, so file it by its padded extent.
+        let (x0, x1) = (
+            ((b.left - 8.0) / CELL).floor() as i64,
+            ((b.right + 8.0) / CELL).floor() as i64,
+        );
+        let (y0, y1) = (
+            ((b.top - 8.0) / CELL).floor() as i64,
+            ((b.bottom + 8.0) / CELL).floor() as i64,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn add(&mut self, b: Box) {
+        let i = self.boxes.len();
+        self.boxes.push(b);
+        for cell in Self::cells_of(&b) {
+            self.cells.entry(cell).or_default().push(i);
+        }
+    }
+
+    /// Whether `b` overlaps any box filed so far.
+    fn hits(&self, b: &Box) -> bool {
+        Self::cells_of(b)
+            .filter_map(|cell| self.cells.get(&cell))
+            .flatten()
+            .any(|&i| self.boxes[i].overlaps(b))
+    }
+}
+
 /// Every mark's position and each name's box, if it found a place: places first, then points.
 pub fn layout(
     places: &[MapPlace],
@@ -114,15 +156,20 @@ pub fn layout(
         .iter()
         .map(|p| p.name)
         .chain(points.iter().map(|p| p.name));
-    let mut taken: Vec<Box> = Vec::new();
+    let mut taken = Buckets::default();
+    for mark in &marks {
+        taken.add(*mark);
+    }
     let labels = names
         .zip(&xy)
         .map(|(name, &(x, y))| {
             let width = text_width(name, LABEL_FONT);
             let found = candidates(x, y, width)
                 .into_iter()
-                .find(|b| inside(b) && !marks.iter().chain(&taken).any(|o| o.overlaps(b)));
-            taken.extend(found);
+                .find(|b| inside(b) && !taken.hits(b));
+            if let Some(b) = found {
+                taken.add(b);
+            }
             found
         })
         .collect();
