@@ -352,3 +352,26 @@ fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
         "note and scale bar"
     );
 }
+
+#[test]
+fn each_place_is_found_by_the_real_search_script() {
+    let (site, _) = built();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/coverage/search.test.js");
+    let output = std::process::Command::new("node")
+        .arg("--test")
+        .arg(script)
+        .env("PUFA_SITE", site.public())
+        .output()
+        .expect("Node.js runs the search script (install nodejs)");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        report.contains("# pass 2") && report.contains("# fail 0"),
+        "{report}"
+    );
+}
