@@ -217,3 +217,20 @@ pub fn circle_name(minutes: f64) -> String {
         format!("{} 分钟", number(minutes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_circle_and_settings_read_as_words() {
+        assert_eq!(circle_name(30.0), "半小时");
+        assert_eq!(circle_name(60.0), "一小时");
+        assert_eq!(circle_name(20.0), "20 分钟");
+        assert_eq!(number(15.0), "15");
+        assert_eq!(number(12.5), "12.5");
+        let options = crate::config::CoverageOptions::default();
+        assert!((options.reach_km() - 7.5).abs() < 1e-9);
+        assert!((options.minutes_for(5.56) - 22.24).abs() < 1e-9);
+    }
+}
