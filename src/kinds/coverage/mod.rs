@@ -119,7 +119,7 @@ impl Kind for CoverageKind {
         let title = site.library.section_title(sec).to_string();
         for township in view::townships(site.config, &sec.url, rows) {
             let mut context = Context::new();
-            let url = format!("{}{}/", sec.url, view::township_slug(&township.name));
+            let url = format!("{}{}/", sec.url, view::township_slug(site.config, &township.name));
             let name = township.name.clone();
             let rows: Vec<PlaceRow> = township.rows;
             page_context(site, sec, data, rows, Some(&name), &mut context);
@@ -201,7 +201,7 @@ fn page_context(
         .iter()
         .filter(|r| data.places.iter().any(|p| &p.region == *r))
         .map(|r| {
-            let url = format!("{}{}/", sec.url, view::township_slug(r));
+            let url = format!("{}{}/", sec.url, view::township_slug(site.config, r));
             (r.clone(), site_url(base, &url))
         })
         .collect();

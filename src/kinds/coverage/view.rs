@@ -162,11 +162,12 @@ fn anchors(places: &[Place]) -> Vec<String> {
 
 /// The rows grouped by township in site.yaml order, each table farthest place first.
 pub fn townships(config: &Config, section_url: &str, rows: Vec<PlaceRow>) -> Vec<TownshipView> {
+    let slugs = crate::kinds::directory::pages::region_slugs(&config.regions);
     let mut groups: Vec<TownshipView> = config
         .regions
         .iter()
         .map(|name| {
-            let slug = township_slug(name);
+            let slug = &slugs[name.as_str()];
             TownshipView {
                 name: name.clone(),
                 anchor: format!("t-{slug}"),
@@ -193,12 +194,13 @@ pub fn townships(config: &Config, section_url: &str, rows: Vec<PlaceRow>) -> Vec
     groups
 }
 
-/// A township's page segment: its name in pinyin.
-pub fn township_slug(name: &str) -> String {
-    match slugify(name) {
-        s if s.is_empty() => "township".to_string(),
-        s => s,
-    }
+/// Each township's page segment: its name in pinyin, made unique as the directory's region
+/// pages make theirs.
+pub fn township_slug(config: &Config, name: &str) -> String {
+    crate::kinds::directory::pages::region_slugs(&config.regions)
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| "township".to_string())
 }
 
 /// A setting as text: `15`, `12.5` (no `15.0`).
