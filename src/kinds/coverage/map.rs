@@ -30,10 +30,15 @@ pub fn svg(
             }
         })
         .collect();
+    // The county map shows every point; a township's, only the point nearest each of its
+    // places, so one far-off office does not shrink the township to a corner.
+    let nearest: Vec<super::compute::Nearest> = match township {
+        None => shown.iter().flat_map(|c| c.nearest.iter().flatten().copied()).collect(),
+        Some(_) => shown.iter().filter_map(|c| c.closest()).collect(),
+    };
     let mut seen = std::collections::HashSet::new();
-    let points: Vec<MapPoint> = shown
+    let points: Vec<MapPoint> = nearest
         .iter()
-        .flat_map(|c| c.nearest.iter().flatten())
         .filter(|n| seen.insert(n.point))
         .filter_map(|n| {
             let entry = n.point.get(site.library).1;
