@@ -189,7 +189,10 @@ fn hostile_names_are_escaped_and_private_phones_stay_out() {
     assert!(!html.contains("<b>村"));
     let svg = common::svg_in(&html, "coverage-map");
     let doc = roxmltree::Document::parse(&svg).expect("the map parses with a hostile name");
-    assert!(doc.descendants().any(|n| n.text() == Some("=SUM(1)<b>村：在服务圈内")));
+    assert!(
+        doc.descendants()
+            .any(|n| n.text() == Some("=SUM(1)<b>村：在服务圈内"))
+    );
     let csv = site.read("coverage/coverage.csv");
     assert!(
         csv.contains("\r\n乙镇,'=SUM(1)<b>村,"),

@@ -33,7 +33,10 @@ pub fn svg(
     // The county map shows every point; a township's, only the point nearest each of its
     // places, so one far-off office does not shrink the township to a corner.
     let nearest: Vec<super::compute::Nearest> = match township {
-        None => shown.iter().flat_map(|c| c.nearest.iter().flatten().copied()).collect(),
+        None => shown
+            .iter()
+            .flat_map(|c| c.nearest.iter().flatten().copied())
+            .collect(),
         Some(_) => shown.iter().filter_map(|c| c.closest()).collect(),
     };
     let mut seen = std::collections::HashSet::new();

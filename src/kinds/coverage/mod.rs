@@ -119,7 +119,11 @@ impl Kind for CoverageKind {
         let title = site.library.section_title(sec).to_string();
         for township in view::townships(site.config, &sec.url, rows) {
             let mut context = Context::new();
-            let url = format!("{}{}/", sec.url, view::township_slug(site.config, &township.name));
+            let url = format!(
+                "{}{}/",
+                sec.url,
+                view::township_slug(site.config, &township.name)
+            );
             let name = township.name.clone();
             let rows: Vec<PlaceRow> = township.rows;
             page_context(site, sec, data, rows, Some(&name), &mut context);
