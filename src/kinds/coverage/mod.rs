@@ -212,29 +212,19 @@ fn page_context(
     context.insert("coverage_township_links", &links);
 }
 
-/// What search finds of one place: its name and township, its nearest points and its
-/// counsels with their public phones, so "水头村 法律顾问" finds the row.
+/// What search finds of one place: its name and township, linking its row, where the nearest
+/// points and the counsels are. Counsels' and offices' names stay out: a search for a counsel
+/// finds the counsel's own entry, not every village they serve.
 fn place_record(row: PlaceRow, owner: &str) -> Record {
-    let mut fields = vec![
-        (Field::Title, row.name.clone()),
-        (Field::Detail, row.region.clone()),
-        (Field::Detail, "法律服务圈".to_string()),
-    ];
-    for point in row.nearest.iter().flatten() {
-        fields.push((Field::Detail, point.name.clone()));
-    }
-    for person in row.counsels.iter().chain(&row.helpers) {
-        fields.push((Field::Detail, person.name.clone()));
-        fields.push((Field::Detail, person.role.clone()));
-        if let Some(phone) = &person.phone {
-            fields.push((Field::Detail, phone.text.clone()));
-        }
-    }
     Record {
         url: row.url,
         title: format!("{}（{}）", row.name, row.region),
         kind: "法律服务圈",
         owner: owner.to_string(),
-        fields,
+        fields: vec![
+            (Field::Title, row.name),
+            (Field::Detail, row.region),
+            (Field::Detail, "法律服务圈".to_string()),
+        ],
     }
 }
