@@ -35,6 +35,8 @@ struct RawConfig {
     images: ImageOptions,
     #[serde(default)]
     directory: DirectoryOptions,
+    #[serde(default)]
+    coverage: RawCoverage,
     /// `search: false`, or `search: { synonyms: … }`.
     #[serde(default)]
     search: SearchOptions,
@@ -98,6 +100,111 @@ pub struct DirectoryOptions {
     /// volunteers' full numbers.
     #[serde(default)]
     pub mask_mobile: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoverage {
+    minutes: Option<Spanned<f64>>,
+    speed_kmh: Option<Spanned<f64>>,
+    roles: Option<Vec<String>>,
+}
+
+/// `coverage:` in site.yaml, for `kind: coverage` sections: how far a service point may be
+/// for a place to count as inside the service circle (半小时公共法律服务圈).
+#[derive(Debug, Clone)]
+pub struct CoverageOptions {
+    /// The promise, in minutes of travel: 30.
+    pub minutes: f64,
+    /// The assumed travel speed: 15 km/h, a rural e-bike.
+    pub speed_kmh: f64,
+    /// Directory entry `role`s that count as service points, in the order the page shows
+    /// them: `[司法所, 法律服务站, 法律援助机构]`.
+    pub roles: Vec<String>,
+}
+
+impl Default for CoverageOptions {
+    fn default() -> Self {
+        CoverageOptions {
+            minutes: 30.0,
+            speed_kmh: 15.0,
+            roles: vec!["司法所".to_string()],
+        }
+    }
+}
+
+impl CoverageOptions {
+    /// The farthest a service point may be, in km, for a place to be inside the circle.
+    pub fn reach_km(&self) -> f64 {
+        self.minutes / 60.0 * self.speed_kmh
+    }
+
+    /// Estimated travel minutes for a straight-line distance.
+    pub fn minutes_for(&self, km: f64) -> f64 {
+        km / self.speed_kmh * 60.0
+    }
+}
+
+impl RawCoverage {
+    fn check(self, source: &YamlSource, errors: &mut Vec<Diagnostic>) -> CoverageOptions {
+        let defaults = CoverageOptions::default();
+        let mut number =
+            |value: Option<Spanned<f64>>, key: &str, max: f64, example: &str, meaning: &str| {
+                let value = value?;
+                let v = value.value;
+                if v.is_finite() && v > 0.0 && v <= max {
+                    return Some(v);
+                }
+                errors.push(
+                    source.diagnostic_at(
+                        Diagnostic::error(
+                            "bad-coverage",
+                            CONFIG_PATH,
+                            format!(
+                                "coverage.{key} must be a number above 0 and at most {max}, not {v}"
+                            ),
+                        )
+                        .with_help(format!(
+                            "write a positive number, e.g. `coverage: {{ {example} }}` ({meaning})"
+                        )),
+                        &value.referenced,
+                    ),
+                );
+                None
+            };
+        let minutes = number(
+            self.minutes,
+            "minutes",
+            600.0,
+            "minutes: 30",
+            "the promised half hour",
+        );
+        let speed_kmh = number(
+            self.speed_kmh,
+            "speed_kmh",
+            120.0,
+            "speed_kmh: 15",
+            "km/h, a rural e-bike",
+        );
+        let roles: Vec<String> = self
+            .roles
+            .unwrap_or(defaults.roles.clone())
+            .into_iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if roles.is_empty() {
+            errors.push(
+                Diagnostic::error("bad-coverage", CONFIG_PATH, "coverage.roles lists no role")
+                    .with_help("name the directory roles that count as service points, e.g. `roles: [司法所, 法律服务站]`"),
+            );
+        }
+        CoverageOptions {
+            minutes: minutes.unwrap_or(defaults.minutes),
+            speed_kmh: speed_kmh.unwrap_or(defaults.speed_kmh),
+            roles,
+        }
+    }
 }
 
 /// `search:` in site.yaml: `false` turns search off; a map keeps it on with options.
@@ -195,6 +302,8 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub images: ImageOptions,
     pub directory: DirectoryOptions,
+    /// How `kind: coverage` sections measure the service circle.
+    pub coverage: CoverageOptions,
     /// The Chinese search index under `/search/`.
     pub search: SearchOptions,
     pub accessibility: Accessibility,
@@ -313,6 +422,7 @@ impl RawConfig {
             );
         }
         let accessibility = self.accessibility.check(source, &mut errors);
+        let coverage = self.coverage.check(source, &mut errors);
         let placeholder_base_url = placeholder_warning(&base_url).map(|d| {
             if base_url_override.is_some() {
                 Diagnostic {
@@ -348,6 +458,7 @@ impl RawConfig {
             images: self.images,
             search: self.search,
             directory: self.directory,
+            coverage,
             accessibility,
             placeholder_base_url,
         })

@@ -3,6 +3,7 @@
 //! extra files it writes. Each kind is one module implementing [`Kind`]; the core knows only
 //! this trait and the registry below.
 
+pub mod coverage;
 pub mod directory;
 mod guides;
 mod pages;
@@ -154,6 +155,7 @@ impl KindOutput {
 const PLANNED: &[&str] = &[];
 
 static PAGES: pages::Pages = pages::Pages;
+static COVERAGE: coverage::CoverageKind = coverage::CoverageKind;
 static DIRECTORY: directory::DirectoryKind = directory::DirectoryKind;
 static GUIDES: guides::Guides = guides::Guides;
 static REPORTS: reports::Reports = reports::Reports;
@@ -163,6 +165,7 @@ static ROUTE: route::Route = route::Route;
 pub fn lookup(name: &str) -> Option<&'static dyn Kind> {
     match name {
         "pages" => Some(&PAGES),
+        "coverage" => Some(&COVERAGE),
         "directory" => Some(&DIRECTORY),
         "guides" => Some(&GUIDES),
         "reports" => Some(&REPORTS),
@@ -178,7 +181,14 @@ pub fn default_kind() -> &'static dyn Kind {
 
 /// Names editors may write in `kind:`, for "did you mean".
 pub fn known_names() -> Vec<&'static str> {
-    let mut names = vec!["pages", "directory", "guides", "reports", "route"];
+    let mut names = vec![
+        "pages",
+        "coverage",
+        "directory",
+        "guides",
+        "reports",
+        "route",
+    ];
     names.extend_from_slice(PLANNED);
     names
 }

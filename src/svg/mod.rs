@@ -2,6 +2,7 @@
 //! Colours come from the theme's CSS classes, so high-contrast mode applies to them too.
 
 pub mod chart;
+pub mod coverage_map;
 pub mod map;
 pub mod qr;
 

@@ -57,7 +57,8 @@ pub fn csv(directory: &Directory, config: &Config) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn push_csv_row(out: &mut String, cells: impl Iterator<Item = String>) {
+/// One CSV row of `cells`, each quoted and guarded by [`csv_cell`], ended by CRLF.
+pub(crate) fn push_csv_row(out: &mut String, cells: impl Iterator<Item = String>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.push(',');
@@ -69,7 +70,7 @@ fn push_csv_row(out: &mut String, cells: impl Iterator<Item = String>) {
 
 /// Quotes a cell when RFC 4180 requires it. A cell Excel would run as a formula (`=`, `+`,
 /// `-`, `@` first) gets a leading `'`, the usual guard against CSV injection.
-fn csv_cell(cell: &str) -> String {
+pub(crate) fn csv_cell(cell: &str) -> String {
     let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {

@@ -3,11 +3,11 @@
 //! entries grouped by region, a page per region for readers without JavaScript, and CSV,
 //! JSON and vCard downloads. Guides find offices here through [`find_entry`].
 
-mod downloads;
+pub(crate) mod downloads;
 mod model;
-mod pages;
+pub(crate) mod pages;
 mod phone;
-mod validate;
+pub(crate) mod validate;
 
 use tera::Context;
 

@@ -33,9 +33,9 @@ struct RawEntry {
     name: Option<String>,
     role: Option<String>,
     region: Option<Spanned<String>>,
-    place: Option<String>,
+    place: Option<Spanned<String>>,
     #[serde(default)]
-    serves: Vec<String>,
+    serves: Vec<Spanned<String>>,
     address: Option<String>,
     phone: Option<Spanned<PhoneText>>,
     hours: Option<String>,
@@ -79,8 +79,11 @@ pub struct DirectoryEntry {
     /// `None` also when the editor marked it `public_phone: false`.
     phone: Option<Phone>,
     /// Where the id and region were written, for checks that need the whole site.
-    pub(super) id_at: Location,
+    pub(crate) id_at: Location,
     pub(super) region_at: Location,
+    /// Where `place` and each of `serves` were written, for the coverage kind's checks.
+    pub(crate) place_at: Location,
+    pub(crate) serves_at: Vec<Location>,
 }
 
 impl DirectoryEntry {
@@ -113,7 +116,7 @@ pub struct Directory {
 
 impl Directory {
     /// A diagnostic pointing at `at` in this file.
-    pub(super) fn diagnostic_at(&self, diagnostic: Diagnostic, at: &Location) -> Diagnostic {
+    pub(crate) fn diagnostic_at(&self, diagnostic: Diagnostic, at: &Location) -> Diagnostic {
         YamlSource {
             file: &self.file,
             text: &self.text,
@@ -258,6 +261,14 @@ fn check_entry(
     let (region, region_at) = raw.region.map_or((String::new(), Location::UNKNOWN), |r| {
         (r.value.trim().to_string(), r.referenced)
     });
+    let (place, place_at) = raw.place.map_or((String::new(), Location::UNKNOWN), |p| {
+        (p.value.trim().to_string(), p.referenced)
+    });
+    let (serves, serves_at) = raw
+        .serves
+        .into_iter()
+        .map(|s| (s.value, s.referenced))
+        .unzip();
     Some(DirectoryEntry {
         id_at: raw.id.map_or(at_entry, |id| id.referenced),
         id,
@@ -265,8 +276,10 @@ fn check_entry(
         role: text(raw.role),
         region,
         region_at,
-        place: text(raw.place),
-        serves: raw.serves,
+        place,
+        place_at,
+        serves,
+        serves_at,
         address: text(raw.address),
         hours: text(raw.hours),
         location,

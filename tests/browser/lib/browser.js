@@ -51,6 +51,7 @@ function samplePages(ctx) {
     { name: 'route', path: 'route/' },
     { name: 'route stop', path: firstChild(ctx, 'route') },
     { name: 'directory', path: 'directory/offices/' },
+    { name: 'coverage', path: 'coverage/' },
     { name: 'report', path: firstChild(ctx, 'reports') },
     { name: 'news', path: firstChild(ctx, 'news') },
     { name: 'accessibility', path: 'accessibility/' },
