@@ -162,7 +162,8 @@ impl Postings {
         self.positions.extend_from_slice(&other.positions);
     }
 
-    /// Decoded: (record, weight, positions) for each record.
+    /// Decoded: (record, weight, positions) for each record (tests check the bytes with it).
+    #[cfg(test)]
     fn decode(&self) -> Vec<(u32, u8, Vec<u32>)> {
         let (mut at, mut pat, mut record) = (0, 0, 0);
         let mut out = Vec::with_capacity(self.count as usize);
@@ -184,12 +185,77 @@ impl Postings {
         out
     }
 
+    #[cfg(test)]
     fn encode(list: &[(u32, u8, Vec<u32>)]) -> Postings {
         let mut postings = Postings::default();
         for (record, weight, positions) in list {
             postings.push(*record, *weight, positions);
         }
         postings
+    }
+
+    /// Puts `record`'s entry in place (`Some`), or takes it out (`None`), editing the bytes
+    /// where it stands: a scan to it, not a decoding of the whole list.
+    fn set(&mut self, record: u32, entry: Option<(u8, &[u32])>) {
+        // The first entry at or after `record`: where its bytes start, and the id before it.
+        let (mut at, mut pat, mut id, mut previous) = (0usize, 0usize, 0u32, 0u32);
+        let (mut start, mut pstart, mut found) = (self.docs.len(), self.positions.len(), None);
+        for k in 0..self.count {
+            let (before, pbefore) = (at, pat);
+            id += read_varint(&self.docs, &mut at);
+            at += 1;
+            if !self.positions.is_empty() {
+                for _ in 0..read_varint(&self.positions, &mut pat) {
+                    read_varint(&self.positions, &mut pat);
+                }
+            }
+            if id >= record {
+                (start, pstart, found) = (before, pbefore, Some((k, id)));
+                break;
+            }
+            previous = id;
+        }
+        let exists = found.is_some_and(|(_, id)| id == record);
+        // What follows the edited place: the entry after `record`'s, or the one found.
+        let (end, pend, next) = match found {
+            Some((k, _)) if exists => {
+                let next = (k + 1 < self.count).then(|| {
+                    let mut a = at;
+                    record + read_varint(&self.docs, &mut a)
+                });
+                (at, pat, next)
+            }
+            Some((_, id)) => (start, pstart, Some(id)),
+            None => (start, pstart, None),
+        };
+        let mut docs = Vec::with_capacity(16);
+        let mut positions = Vec::new();
+        let base = match entry {
+            Some((weight, list)) => {
+                varint(&mut docs, record - previous);
+                docs.push(weight);
+                if !list.is_empty() {
+                    encode_positions(&mut positions, list);
+                }
+                record
+            }
+            None => previous,
+        };
+        let mut tail = end;
+        if let Some(next) = next {
+            read_varint(&self.docs, &mut tail);
+            varint(&mut docs, next - base);
+        }
+        self.docs.splice(start..tail, docs);
+        self.positions.splice(pstart..pend, positions);
+        match (exists, entry.is_some()) {
+            (true, false) => self.count -= 1,
+            (false, true) => self.count += 1,
+            _ => {}
+        }
+        if next.is_none() {
+            self.last = base;
+        }
     }
 
     /// Whether `record` is among the records (a scan that stops past it).
@@ -303,7 +369,10 @@ fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
 /// the weights of its other terms, and so the shards holding them, unchanged.
 fn rounded_length(length: u32) -> f64 {
     let step = 1.05f64.ln();
-    (f64::from(length.max(1)).ln() / step).round().mul_add(step, 0.0).exp()
+    (f64::from(length.max(1)).ln() / step)
+        .round()
+        .mul_add(step, 0.0)
+        .exp()
 }
 
 /// BM25's term-frequency part (k1 = 1.2), scaled to 1–255.
@@ -460,40 +529,42 @@ impl Index {
         if ids.is_empty() {
             return true;
         }
-        let mut changed: FxMap<Key, Vec<(u32, u8, Vec<u32>)>> = FxMap::default();
-        for (&key, postings) in &self.postings {
-            if ids.iter().any(|&i| postings.has(i as u32)) {
-                let mut list = postings.decode();
-                list.retain(|(record, _, _)| !ids.contains(&(*record as usize)));
-                changed.insert(key, list);
-            }
-        }
-        for (&i, new) in ids.iter().zip(&records) {
-            let analysed = analyse(new, &mut self.words);
+        // The new entries of every term the records now have.
+        let mut new: FxMap<Key, Vec<(u32, u8, Vec<u32>)>> = FxMap::default();
+        for (&i, record) in ids.iter().zip(&records) {
+            let analysed = analyse(record, &mut self.words);
             for &(key, weight, start, end) in &analysed.terms {
                 let positions = analysed.positions[start as usize..end as usize].to_vec();
-                let list = changed.entry(key).or_insert_with(|| {
-                    self.postings
-                        .get(&key)
-                        .map(Postings::decode)
-                        .unwrap_or_default()
-                });
-                let at = list.partition_point(|(record, _, _)| *record < i as u32);
-                list.insert(at, (i as u32, weight, positions));
+                new.entry(key)
+                    .or_default()
+                    .push((i as u32, weight, positions));
             }
-            self.entries[i] = Entry::of(new);
+            self.entries[i] = Entry::of(record);
         }
         self.dirty_records.extend(ids.iter().copied());
-        for (key, list) in changed {
-            let encoded = Postings::encode(&list);
-            if self.postings.get(&key) == Some(&encoded) {
-                continue;
+        // Terms the records had (found by a scan) and terms they have now.
+        let mut keys: Vec<Key> = self
+            .postings
+            .iter()
+            .filter(|(_, p)| ids.iter().any(|&i| p.has(i as u32)))
+            .map(|(&k, _)| k)
+            .collect();
+        keys.extend(new.keys().filter(|k| !self.postings.contains_key(k)));
+        for key in keys {
+            let postings = self.postings.entry(key).or_default();
+            let before = postings.clone();
+            for &i in &ids {
+                let entry = new
+                    .get(&key)
+                    .and_then(|list| list.iter().find(|(r, _, _)| *r == i as u32))
+                    .map(|(_, weight, positions)| (*weight, positions.as_slice()));
+                postings.set(i as u32, entry);
             }
-            self.dirty_keys.insert(key);
-            if list.is_empty() {
+            if *postings != before {
+                self.dirty_keys.insert(key);
+            }
+            if postings.count == 0 {
                 self.postings.remove(&key);
-            } else {
-                self.postings.insert(key, encoded);
             }
         }
         let postings = &self.postings;
@@ -855,6 +926,25 @@ mod tests {
         );
         assert_eq!(Postings::encode(&list), a);
         assert!(a.has(201) && !a.has(202) && !a.has(6000));
+        // Edits in place give what encoding the edited list gives.
+        let mut edited = list.clone();
+        for (record, entry) in [
+            (200, None),
+            (201, Some((31, vec![1]))),
+            (1, Some((5, vec![2, 3]))),
+            (6000, Some((6, vec![4]))),
+            (4000, Some((7, vec![5]))),
+            (6000, None),
+            (3, None),
+        ] {
+            edited.retain(|(r, _, _)| *r != record);
+            if let Some((weight, positions)) = &entry {
+                let at = edited.partition_point(|(r, _, _)| *r < record);
+                edited.insert(at, (record, *weight, positions.clone()));
+            }
+            a.set(record, entry.as_ref().map(|(w, p)| (*w, p.as_slice())));
+            assert_eq!(a, Postings::encode(&edited), "after setting {record}");
+        }
     }
 
     #[test]
