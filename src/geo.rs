@@ -18,7 +18,7 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 pub fn navigation_url(lat: f64, lon: f64, name: &str) -> String {
     format!(
         "https://uri.amap.com/navigation?to={lon},{lat},{}&coordinate=wgs84&callnative=1",
-        crate::markdown::links::encode_path(name)
+        crate::url::encode_path(name)
     )
 }
 

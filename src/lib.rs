@@ -28,6 +28,7 @@ pub mod serve;
 pub mod site;
 pub mod svg;
 pub mod textsearch;
+pub mod url;
 pub mod write;
 pub mod yaml;
 

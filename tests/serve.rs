@@ -129,6 +129,16 @@ fn listen_for_reloads(port: u16) -> Arc<Mutex<String>> {
     received
 }
 
+/// The output paths a rebuild report says were written.
+fn written_paths(rebuild: &serde_json::Value) -> Vec<&str> {
+    rebuild["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
 fn last_rebuild(port: u16) -> serde_json::Value {
     let (_, response) = get(port, "/__pufa/rebuild");
     let body = response.split("\r\n\r\n").nth(1).unwrap_or("");
@@ -160,12 +170,7 @@ fn an_edit_is_served_and_browsers_are_told_to_reload() {
     });
     let rebuild = last_rebuild(server.port);
     assert_eq!(rebuild["full"], false, "{rebuild}");
-    let written: Vec<&str> = rebuild["written"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let written = written_paths(&rebuild);
     let (search, pages): (Vec<&str>, Vec<&str>) =
         written.iter().partition(|p| p.starts_with("search/"));
     assert_eq!(
@@ -195,12 +200,7 @@ fn a_title_change_rewrites_the_lists_it_appears_in_and_no_more() {
             .is_some_and(|w| w.iter().any(|p| p == "news/index.html"))
     });
     let rebuild = last_rebuild(server.port);
-    let written: Vec<&str> = rebuild["written"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let written = written_paths(&rebuild);
     for expected in [
         "news/mediation/index.html",
         "news/index.html",

@@ -282,18 +282,7 @@ pub fn join(dir: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Percent-encodes what is not safe in a URL path (non-ASCII, spaces), keeping `/`.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::url::encode_path;
 
 pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
