@@ -31,11 +31,6 @@ pub trait Kind: Send + Sync {
     /// The name editors write in `kind:`.
     fn name(&self) -> &'static str;
 
-    /// What a citizen calls a page of this kind, shown beside search results.
-    fn label(&self) -> &'static str {
-        "页面"
-    }
-
     /// Front-matter keys this kind's pages take besides the shared ones.
     fn page_keys(&self) -> &'static [&'static str] {
         &[]

@@ -44,10 +44,6 @@ impl Kind for Reports {
         "reports"
     }
 
-    fn label(&self) -> &'static str {
-        "公开报告"
-    }
-
     fn search_label(&self, _dated: bool) -> &'static str {
         "公开报告"
     }

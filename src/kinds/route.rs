@@ -73,10 +73,6 @@ impl Kind for Route {
         "route"
     }
 
-    fn label(&self) -> &'static str {
-        "法治线路站点"
-    }
-
     fn search_label(&self, _dated: bool) -> &'static str {
         "法治线路站点"
     }

@@ -35,10 +35,6 @@ impl Kind for CoverageKind {
         "coverage"
     }
 
-    fn label(&self) -> &'static str {
-        "法律服务圈"
-    }
-
     fn search_label(&self, _dated: bool) -> &'static str {
         "法律服务圈"
     }

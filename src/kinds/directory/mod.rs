@@ -58,10 +58,6 @@ impl Kind for DirectoryKind {
         "directory"
     }
 
-    fn label(&self) -> &'static str {
-        "法律服务名录"
-    }
-
     fn claims_file(&self, path: &str) -> bool {
         path.ends_with(".yaml") || path.ends_with(".yml")
     }
@@ -100,7 +96,7 @@ impl Kind for DirectoryKind {
             records.push(Record {
                 url: site_url(base, &paths.page),
                 title: directory.title.clone(),
-                kind: "服务名录",
+                kind: self.search_label(false),
                 owner: owner.clone(),
                 fields: vec![
                     (Field::Title, directory.title.clone()),
@@ -110,7 +106,7 @@ impl Kind for DirectoryKind {
             records.extend(directory.entries.iter().map(|entry| Record {
                 url: site_url(base, &format!("{}#{}", paths.page, entry.id)),
                 title: entry.name.clone(),
-                kind: "服务名录",
+                kind: self.search_label(false),
                 owner: owner.clone(),
                 fields: entry_fields(entry, site.config),
             }));

@@ -35,10 +35,6 @@ impl Kind for Guides {
         "guides"
     }
 
-    fn label(&self) -> &'static str {
-        "办事指南"
-    }
-
     fn page_keys(&self) -> &'static [&'static str] {
         model::KEYS
     }
