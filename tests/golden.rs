@@ -1,0 +1,164 @@
+//! Golden output: the whole output of every fixture site and of the sample site, compared byte
+//! for byte with the files kept under `tests/golden/<site>/`. A change to any page, feed,
+//! download, image or search file shows up here, so a refactor that claims to change nothing
+//! can prove it.
+//!
+//! When a change of output is meant, regenerate the goldens and review them with `git diff`:
+//!
+//! ```text
+//! PUFA_UPDATE_GOLDEN=1 cargo test --test golden
+//! ```
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Site, pufa, snapshot};
+
+const UPDATE: &str = "PUFA_UPDATE_GOLDEN";
+
+fn golden_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Compares `built` with the golden files of `name` (or rewrites them under PUFA_UPDATE_GOLDEN).
+fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
+    assert!(
+        built.len() > 5,
+        "{name}: the build wrote only {} files",
+        built.len()
+    );
+    let dir = golden_dir(name);
+    if std::env::var_os(UPDATE).is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, bytes) in &built {
+            let file = dir.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, bytes).unwrap();
+        }
+        return;
+    }
+    assert!(
+        dir.is_dir(),
+        "{}: no golden files; run `{UPDATE}=1 cargo test --test golden`",
+        dir.display()
+    );
+    let golden = snapshot(&dir);
+    let mut problems = Vec::new();
+    for path in golden.keys().filter(|p| !built.contains_key(*p)) {
+        problems.push(format!("missing from the build: {path}"));
+    }
+    for path in built.keys().filter(|p| !golden.contains_key(*p)) {
+        problems.push(format!("new in the build: {path}"));
+    }
+    for (path, bytes) in &built {
+        if let Some(expected) = golden.get(path)
+            && expected != bytes
+        {
+            problems.push(format!("differs: {path}{}", first_difference(expected, bytes)));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{name}: output differs from tests/golden/{name} ({} files); if the change is meant, run \
+         `{UPDATE}=1 cargo test --test golden` and review the diff\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// Where two files part, as a line of context from each.
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let at = expected
+        .iter()
+        .zip(actual)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(actual.len()));
+    let around = |bytes: &[u8]| {
+        let start = at.saturating_sub(60);
+        let end = (at + 60).min(bytes.len());
+        String::from_utf8_lossy(&bytes[start..end]).into_owned()
+    };
+    format!(
+        " (byte {at})\n    golden: {:?}\n    built:  {:?}",
+        around(expected),
+        around(actual)
+    )
+}
+
+fn fixture(name: &str) {
+    let site = Site::copy_of(&format!("fixtures/{name}"));
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+    compare(name, snapshot(&site.public()));
+}
+
+#[test]
+fn basic_matches_its_golden_output() {
+    fixture("basic");
+}
+
+#[test]
+fn coverage_matches_its_golden_output() {
+    fixture("coverage");
+}
+
+#[test]
+fn directory_matches_its_golden_output() {
+    fixture("directory");
+}
+
+#[test]
+fn guide_tools_matches_its_golden_output() {
+    fixture("guide-tools");
+}
+
+#[test]
+fn guides_matches_its_golden_output() {
+    fixture("guides");
+}
+
+#[test]
+fn reports_matches_its_golden_output() {
+    fixture("reports");
+}
+
+#[test]
+fn routes_matches_its_golden_output() {
+    fixture("routes");
+}
+
+#[test]
+fn search_matches_its_golden_output() {
+    fixture("search");
+}
+
+#[test]
+fn the_sample_site_matches_its_golden_output() {
+    let out = tempfile::tempdir().unwrap();
+    let run = pufa(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    compare("sample", snapshot(out.path()));
+}
+
+#[test]
+fn every_fixture_has_a_golden_test() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = include_str!("golden.rs");
+    for entry in std::fs::read_dir(fixtures).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(
+            source.contains(&format!("fixture(\"{name}\")")),
+            "tests/fixtures/{name} has no golden test in tests/golden.rs"
+        );
+    }
+}
