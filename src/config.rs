@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::content::source::decode_text;
 use crate::diagnostics::Diagnostic;
+use crate::text::decode_text;
 use crate::yaml::YamlSource;
 
 /// Where site.yaml lives, relative to the site root.
@@ -390,7 +390,7 @@ impl RawConfig {
                 .filter_map(|name| {
                     let ok = !name.value.is_empty()
                         && name.value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                        && !crate::content::front_matter::is_reserved_key(&name.value);
+                        && !crate::keys::is_reserved_key(&name.value);
                     if !ok {
                         errors.push(source.diagnostic_at(
                             Diagnostic::error("bad-taxonomy", CONFIG_PATH, format!("`{}` cannot be a taxonomy name", name.value))

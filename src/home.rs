@@ -8,9 +8,9 @@ use tera::Context;
 
 use crate::content::{Library, Page};
 use crate::kinds::KindOutput;
-use crate::markdown::links::site_url;
 use crate::render::views::ListItem;
 use crate::site::Site;
+use crate::url::site_url;
 
 /// A service guide offered as "我想……".
 #[derive(Serialize)]

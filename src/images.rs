@@ -26,7 +26,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageEncoder, ImageReader};
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::links::{encode_path, site_url};
+use crate::url::{encode_path, site_url};
 
 /// Where encoded images are kept between builds, relative to the site root.
 pub const CACHE_DIR: &str = ".pufa-cache/images";
@@ -125,7 +125,7 @@ impl Responsive {
 
     /// The `<img>` tag Markdown images become. `alt` and `title` are plain text.
     pub fn img_tag(&self, base_path: &str, alt: &str, title: &str) -> String {
-        let escape = crate::feeds::escape;
+        let escape = crate::xml::escape;
         let title = match title {
             "" => String::new(),
             t => format!(" title=\"{}\"", escape(t)),

@@ -13,9 +13,9 @@ use serde::Serialize;
 use crate::content::{self, Page, taxonomy};
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
-use crate::plan::{html_path, list_pages};
-use crate::render::views::pager_path;
+use crate::plan::list_pages;
 use crate::site::{BuildOptions, LinkMaps, SearchState, Site, render_page};
+use crate::url::{html_path, pager_path};
 
 /// What one rebuild did, for the terminal, the browser and tests.
 #[derive(Debug, Clone, Serialize, Default)]

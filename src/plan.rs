@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
 use crate::render::views::term_slug;
 use crate::site::Site;
+use crate::url::{html_path, pager_path};
 
 /// Files written by every build.
 pub const FIXED_FILES: &[&str] = &[
@@ -28,11 +29,6 @@ pub struct Plan {
     /// Files the sections' kinds add, with the file that owns each (the section's `_index.md`).
     pub kind_outputs: Vec<(String, KindOutput)>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The output file of a site path: `/news/x/` → `news/x/index.html`.
-pub fn html_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
 }
 
 /// How many list pages a section has.
@@ -69,7 +65,7 @@ pub fn plan(site: &Site) -> Plan {
             .map_or_else(|| "content/".to_string(), |i| library.pages[i].file.clone());
         let index_page = section.index.map(|i| &library.pages[i]);
         for n in 1..=list_pages(section) {
-            let path = html_path(&crate::render::views::pager_path(&section.url, n));
+            let path = html_path(&pager_path(&section.url, n));
             plan.claim(path, owner.clone(), index_page);
         }
     }
@@ -82,10 +78,7 @@ pub fn plan(site: &Site) -> Plan {
         for term in &taxonomy.terms {
             let pages = term.pages.len().div_ceil(20).max(1);
             for n in 1..=pages {
-                let url = crate::render::views::pager_path(
-                    &format!("/{}/{}/", taxonomy.name, term_slug(&term.name)),
-                    n,
-                );
+                let url = pager_path(&format!("/{}/{}/", taxonomy.name, term_slug(&term.name)), n);
                 plan.claim(
                     html_path(&url),
                     format!("the `{}` term `{}`", taxonomy.name, term.name),

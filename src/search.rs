@@ -74,7 +74,7 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
     );
     fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT)));
     Some(Record {
-        url: crate::markdown::links::site_url(&site.config.base_path, &p.url),
+        url: crate::url::site_url(&site.config.base_path, &p.url),
         title: p.meta.title.clone(),
         kind: kind.search_label(p.meta.date.is_some()),
         owner: p.path.clone(),

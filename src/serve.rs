@@ -463,7 +463,7 @@ fn with_reload(mut html: Vec<u8>) -> Vec<u8> {
 fn error_page(errors: &[String]) -> Response {
     let items: String = errors
         .iter()
-        .map(|e| format!("<pre>{}</pre>\n", crate::feeds::escape(e)))
+        .map(|e| format!("<pre>{}</pre>\n", crate::xml::escape(e)))
         .collect();
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>构建出错 - pufa</title></head>\n<body>\n<main>\n<h1>网站有 {} 处错误，暂时无法预览</h1>\n<p>改正下面的问题并保存，页面会自动刷新。</p>\n{items}</main>\n</body>\n</html>\n",

@@ -8,9 +8,10 @@ use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
 use crate::output::Staging;
-use crate::plan::{Plan, html_path, list_pages};
-use crate::render::views::{self, GovMeta, Link, ListItem, PageView, Paginator, pager_path};
+use crate::plan::{Plan, list_pages};
+use crate::render::views::{self, GovMeta, Link, ListItem, PageView, Paginator};
 use crate::site::Site;
+use crate::url::{html_path, pager_path, site_url};
 
 /// One named step of writing; returns how many HTML pages it wrote.
 type WriteStep = fn(&Site, &Plan, &Staging) -> Result<usize, Vec<Diagnostic>>;
@@ -175,7 +176,7 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             "section",
             &SectionView {
                 title,
-                url: crate::markdown::links::site_url(&site.config.base_path, &section.url),
+                url: site_url(&site.config.base_path, &section.url),
                 content: index.map_or("", |p| &p.rendered.html),
                 summary: index.map(Page::summary).unwrap_or_default(),
             },
@@ -228,7 +229,7 @@ fn subsection_links(site: &Site, section: usize) -> Vec<Link> {
             let sub = &library.sections[s];
             Link {
                 title: library.section_title(sub).to_string(),
-                url: crate::markdown::links::site_url(&site.config.base_path, &sub.url),
+                url: site_url(&site.config.base_path, &sub.url),
             }
         })
         .collect()
@@ -262,7 +263,7 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
     all(&jobs, |&(t, term, n)| {
         let taxonomy = &site.taxonomies[t];
         let name = taxonomy_title(&taxonomy.name);
-        let link = |url: &str| crate::markdown::links::site_url(&config.base_path, url);
+        let link = |url: &str| site_url(&config.base_path, url);
         let (here, title) = match term {
             None => (taxonomy.url(), name.to_string()),
             Some(i) => (
@@ -340,10 +341,7 @@ fn write_aliases(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, V
         let page = &site.library.pages[*i];
         let mut context = Context::new();
         context.insert("title", &page.meta.title);
-        context.insert(
-            "target",
-            &crate::markdown::links::site_url(&site.config.base_path, &page.url),
-        );
+        context.insert("target", &site_url(&site.config.base_path, &page.url));
         context.insert("canonical", &views::permalink(&site.config, &page.url));
         render_to(site, staging, "alias.html", &context, path, &page.file)
     })
@@ -389,7 +387,7 @@ fn browsed_sections(site: &Site) -> Vec<Link> {
         .filter(|s| s.kind.is_browsed() && s.parent == Some(0))
         .map(|s| Link {
             title: library.section_title(s).to_string(),
-            url: crate::markdown::links::site_url(&site.config.base_path, &s.url),
+            url: site_url(&site.config.base_path, &s.url),
         })
         .collect()
 }

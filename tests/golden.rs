@@ -58,7 +58,10 @@ fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
         if let Some(expected) = golden.get(path)
             && expected != bytes
         {
-            problems.push(format!("differs: {path}{}", first_difference(expected, bytes)));
+            problems.push(format!(
+                "differs: {path}{}",
+                first_difference(expected, bytes)
+            ));
         }
     }
     assert!(

@@ -10,30 +10,8 @@ use serde_saphyr::Spanned;
 
 use crate::dates::parse_date;
 use crate::diagnostics::Diagnostic;
+use crate::keys::SECTION_KEYS;
 use crate::yaml::{Loose, TopLevel, YamlSource, unknown_key};
-
-/// Keys every page and section index takes.
-pub const PAGE_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "draft",
-    "publish",
-    "slug",
-    "summary",
-    "weight",
-    "aliases",
-    "image",
-    "image_alt",
-];
-
-/// Keys only a section's `_index.md` takes.
-pub const SECTION_KEYS: &[&str] = &["kind", "sort_by", "paginate"];
-
-/// Whether `key` already means something, so it cannot name a taxonomy.
-pub fn is_reserved_key(key: &str) -> bool {
-    PAGE_KEYS.contains(&key) || SECTION_KEYS.contains(&key)
-}
 
 /// A value with the file position it came from, for diagnostics raised after parsing.
 #[derive(Debug, Clone)]
@@ -356,7 +334,7 @@ mod tests {
             closed in proptest::bool::ANY,
         ) {
             let written = format!("---\n{yaml}\n{}{body}", if closed { "---\n" } else { "" });
-            let text = crate::content::source::decode_text("f.md", written.as_bytes()).unwrap();
+            let text = crate::text::decode_text("f.md", written.as_bytes()).unwrap();
             let lines = text.lines().count().max(1);
             match parse_text(&text) {
                 Ok(meta) => proptest::prop_assert!(!meta.title.is_empty() || meta.title.is_empty()),

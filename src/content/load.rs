@@ -7,15 +7,16 @@ use std::path::Path;
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use super::front_matter::{self, PAGE_KEYS, SECTION_KEYS, SortBy};
+use super::front_matter::{self, SortBy};
 use super::slug::slugify;
-use super::source::decode_text;
 use super::walk::ContentFiles;
 use super::{Library, Page, Section};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::keys::{PAGE_KEYS, SECTION_KEYS};
 use crate::kinds;
 use crate::markdown::Rendered;
+use crate::text::decode_text;
 use crate::yaml::YamlSource;
 
 pub struct LoadOptions {

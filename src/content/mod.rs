@@ -5,7 +5,6 @@ pub mod active;
 pub mod front_matter;
 mod load;
 pub mod slug;
-pub mod source;
 pub mod taxonomy;
 pub mod walk;
 

@@ -140,7 +140,7 @@ impl KindOutput {
     pub fn path(&self) -> String {
         match self {
             KindOutput::File { path, .. } => path.clone(),
-            KindOutput::Page { url, .. } => crate::plan::html_path(url),
+            KindOutput::Page { url, .. } => crate::url::html_path(url),
         }
     }
 }

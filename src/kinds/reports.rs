@@ -18,10 +18,10 @@ use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::dates;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::links::site_url;
 use crate::render::views::{self, ListItem};
 use crate::svg::chart::{self, Bar, BarChart, MAX_BARS, group_digits};
 use crate::textsearch::Field;
+use crate::url::site_url;
 use crate::yaml::YamlSource;
 
 /// The `reports` kind: registered in [`super::lookup`] under the name editors write.
@@ -151,7 +151,7 @@ impl Kind for Reports {
             .into_iter()
             .map(|i| &library.pages[i])
             .collect();
-        let feed = crate::feeds::atom(
+        let feed = crate::render::atom::atom(
             config,
             &feed_title(library, config, section),
             &feed_path(&sec.url),

@@ -11,11 +11,11 @@ use super::{Kind, KindContext, KindData, KindOutput};
 use crate::content::{Library, Page, Section};
 use crate::diagnostics::Diagnostic;
 use crate::geo::{format_distance, haversine_km, median_centre};
-use crate::markdown::links::site_url;
 use crate::render::views::{Link, permalink};
 use crate::svg::map::{MapStop, route_map};
 use crate::svg::qr::qr_svg;
 use crate::textsearch::Field;
+use crate::url::site_url;
 use crate::yaml::YamlSource;
 
 /// A stop further than this from the route's other stops is probably a typo.
@@ -394,7 +394,7 @@ fn stop_views(site: &KindContext, stops: &[(&Page, &Stop)]) -> Vec<StopView> {
         .iter()
         .enumerate()
         .map(|(i, (page, stop))| {
-            let name = crate::markdown::links::encode_path(&page.meta.title);
+            let name = crate::url::encode_path(&page.meta.title);
             let url = site_url(&site.config.base_path, &page.url);
             StopView {
                 number: i + 1,

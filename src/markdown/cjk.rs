@@ -5,13 +5,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Spanned;
-
-/// Han characters, CJK and full-width punctuation: text written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
-}
+use crate::text::is_cjk;
 
 /// Merges runs of adjacent text events so later passes see a paragraph's text whole.
 pub fn merge_text(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {

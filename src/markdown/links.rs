@@ -10,6 +10,7 @@ use super::Spanned;
 use super::html::is_script_url;
 use crate::diagnostics::Diagnostic;
 use crate::images::ImageStore;
+use crate::url::{encode_path, site_url};
 
 /// What links can point at, shared by every page of the build.
 pub struct LinkTargets<'a> {
@@ -241,11 +242,6 @@ fn rewrite<'a>(
     dest.clone()
 }
 
-/// Joins a base-path with a site path (`/sfj/` + `/guides/` → `/sfj/guides/`).
-pub fn site_url(base_path: &str, path: &str) -> String {
-    format!("{base_path}{}", path.trim_start_matches('/'))
-}
-
 /// `/tags/` or `/search`: a path to a generated page rather than to a file.
 fn is_page_path(path: &str) -> bool {
     path.ends_with('/') || !path.rsplit('/').next().unwrap_or("").contains('.')
@@ -281,8 +277,6 @@ pub fn join(dir: &str, target: &str) -> Option<String> {
     }
     Some(parts.join("/"))
 }
-
-pub use crate::url::encode_path;
 
 pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {

@@ -2,6 +2,7 @@
 //! global context, and `asset()` / `url()` for links under the base path. Templates receive
 //! finished values from [`views`]; they hold markup, not logic.
 
+pub mod atom;
 pub mod theme;
 pub mod views;
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::config::{Accessibility, Config, Footer};
 use crate::content::{Library, Page, Section};
 use crate::dates;
-use crate::markdown::links::site_url;
 use crate::markdown::toc::TocEntry;
+use crate::url::{pager_path, site_url};
 
 /// The `site` value every template has.
 #[derive(Serialize)]
@@ -266,7 +266,7 @@ pub fn image_url(config: &Config, page: &Page, image: &str) -> String {
     let resolved = crate::markdown::links::join(page.dir(), image).unwrap_or_default();
     site_url(
         &config.base_path,
-        &format!("/{}", crate::markdown::links::encode_path(&resolved)),
+        &format!("/{}", crate::url::encode_path(&resolved)),
     )
 }
 
@@ -310,15 +310,6 @@ pub struct PageNumber {
     pub number: usize,
     pub url: String,
     pub current: bool,
-}
-
-/// `/news/` for page 1, `/news/page/2/` after.
-pub fn pager_path(list_path: &str, number: usize) -> String {
-    if number <= 1 {
-        list_path.to_string()
-    } else {
-        format!("{list_path}page/{number}/")
-    }
 }
 
 impl Paginator {

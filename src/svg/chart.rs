@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::feeds::escape;
+use crate::xml::escape;
 
 /// The most bars one chart shows; beyond that the bars are too thin to read on a phone.
 pub const MAX_BARS: usize = 20;

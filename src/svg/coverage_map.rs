@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use super::map::Box;
-use super::{escape, text_width};
+use super::text_width;
+use crate::xml::escape;
 
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 480.0;

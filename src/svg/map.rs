@@ -4,8 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{escape, text_width};
+use super::text_width;
 use crate::geo::haversine_km;
+use crate::xml::escape;
 
 // The picture's user units. The theme sets the text sizes (`.map-label` 20 units at 中, 25 at
 // 大), so on a phone, where 480 units fill about 340 px, a label is still 14 px at 中.

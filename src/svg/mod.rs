@@ -6,22 +6,11 @@ pub mod coverage_map;
 pub mod map;
 pub mod qr;
 
-/// Escapes text for SVG (XML) content and attributes.
-pub fn escape(text: &str) -> String {
-    crate::feeds::escape(text)
-}
-
 /// Approximate rendered width of `text` at `font_size`: CJK and full-width characters are
 /// square, Latin letters and digits about 0.6 em.
 pub fn text_width(text: &str, font_size: f64) -> f64 {
     text.chars()
-        .map(|c| {
-            if crate::markdown::cjk::is_cjk(c) {
-                1.0
-            } else {
-                0.6
-            }
-        })
+        .map(|c| if crate::text::is_cjk(c) { 1.0 } else { 0.6 })
         .sum::<f64>()
         * font_size
 }

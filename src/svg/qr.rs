@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use qrcode::{Color, EcLevel, QrCode};
 
-use super::escape;
+use crate::xml::escape;
 
 /// Modules of white border around the code, as the QR standard requires.
 pub const QUIET_ZONE: usize = 4;

@@ -10,7 +10,7 @@ use crate::content::Library;
 use crate::content::slug::slugify;
 use crate::geo::{format_distance, navigation_url};
 use crate::kinds::directory::{ShownPhone, find_entry};
-use crate::markdown::links::site_url;
+use crate::url::site_url;
 
 /// A service point as one place's row shows it.
 #[derive(Debug, Serialize)]

@@ -14,9 +14,9 @@ use tera::Context;
 use super::{Kind, KindContext, KindData, KindOutput};
 use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::links::site_url;
 use crate::render::views::breadcrumbs;
 use crate::textsearch::{Field, Record};
+use crate::url::site_url;
 use pages::{DirectoryCard, DirectoryPaths};
 
 pub use model::{Directory, DirectoryEntry, DirectorySection, GeoPoint};
@@ -30,7 +30,7 @@ pub struct DirectoryKind;
 pub struct EntryLink {
     /// Site path without the base path, stable for as long as the file and id keep their
     /// names: `/directory/offices/#shuitou-sfs`. Pass it through
-    /// [`site_url`](crate::markdown::links::site_url) for a link.
+    /// [`site_url`](crate::url::site_url) for a link.
     pub url: String,
     /// The directory's title, for link text such as "见司法所名录".
     pub directory: String,

@@ -10,8 +10,8 @@ use super::model::{Directory, DirectoryEntry};
 use super::phone::ShownPhone;
 use crate::config::Config;
 use crate::content::slug::slugify;
-use crate::markdown::links::site_url;
 use crate::render::views::Link;
+use crate::url::site_url;
 
 /// The group heading of entries without a region: county-level offices.
 pub const COUNTY_WIDE: &str = "全县";

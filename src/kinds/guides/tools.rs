@@ -14,8 +14,8 @@ use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::kinds::directory::{DirectorySection, find_entry};
 use crate::kinds::{KindContext, KindOutput};
-use crate::markdown::links::site_url;
 use crate::render::views::{Link, breadcrumbs};
+use crate::url::site_url;
 
 /// The role a township's justice office has in the directory.
 const TOWNSHIP_OFFICE: &str = "司法所";

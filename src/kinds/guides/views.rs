@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::dates;
 use crate::kinds::directory::{DirectoryEntry, EntryLink, ShownPhone};
-use crate::markdown::links::site_url;
 use crate::render::views::permalink;
+use crate::url::site_url;
 
 /// Everything a guide page shows besides the shared `page` values.
 #[derive(Serialize)]

@@ -1,6 +1,14 @@
-//! Reading editor files: UTF-8 only, a BOM and CRLF line endings accepted.
+//! Text utilities that need nothing of the site: decoding the files editors write (UTF-8
+//! only; a BOM and CRLF line endings accepted) and the character classes of Chinese text.
 
 use crate::diagnostics::Diagnostic;
+
+/// Han characters, CJK and full-width punctuation: text written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+}
 
 /// Decodes a file editors wrote. A UTF-8 BOM is dropped and CRLF (or a lone CR, as old Mac
 /// editors write) becomes LF, so offsets and line numbers are the same on every platform and
