@@ -43,8 +43,7 @@ pub fn insert(site: &Site, context: &mut Context) {
     };
     insert_help(site, context);
     let directory = of_kind("directory").next().and_then(|(i, s)| {
-        let first = s
-            .kind
+        let first = crate::kinds::of(s.kind)
             .outputs(&site.kind_context(), i)
             .into_iter()
             .find_map(|o| match o {
@@ -93,8 +92,7 @@ fn route_teaser(site: &Site, section: usize) -> RouteTeaser {
     let library = &site.library;
     let sec = &library.sections[section];
     let mut values = Context::new();
-    sec.kind
-        .section_context(&site.kind_context(), section, &mut values);
+    crate::kinds::of(sec.kind).section_context(&site.kind_context(), section, &mut values);
     let map_svg = values
         .get("map_svg")
         .and_then(|v| v.as_str())

@@ -20,6 +20,7 @@ pub mod kinds;
 pub mod live;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod progress;
 pub mod render;
@@ -39,8 +40,8 @@ pub use site::{BuildOptions, BuildSummary, Site, UnusableRoot};
 
 /// `pufa check`: everything `build` validates, writing nothing.
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
-    match Site::load(options)? {
-        Ok(site) => Ok(site.check()),
+    match pipeline::load(options)? {
+        Ok(site) => Ok(pipeline::check(&site)),
         Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }
@@ -54,8 +55,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
     if options.out.is_some() {
         UnusableRoot::check_out(&options.root, &out)?;
     }
-    match Site::load(options)? {
-        Ok(site) => Ok(site.build(&out)),
+    match pipeline::load(options)? {
+        Ok(site) => Ok(pipeline::build(&site, &out)),
         Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }

@@ -13,8 +13,9 @@ use serde::Serialize;
 use crate::content::{self, Page, taxonomy};
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
+use crate::pipeline::{self, LinkMaps, render_page};
 use crate::plan::list_pages;
-use crate::site::{BuildOptions, LinkMaps, SearchState, Site, render_page};
+use crate::site::{BuildOptions, SearchState, Site};
 use crate::url::{html_path, pager_path};
 
 /// What one rebuild did, for the terminal, the browser and tests.
@@ -83,7 +84,7 @@ impl LiveSite {
     /// Loads and writes everything.
     pub fn full(&mut self) -> Rebuild {
         let started = Instant::now();
-        let loaded = match Site::load(&self.options) {
+        let loaded = match pipeline::load(&self.options) {
             Ok(Ok(site)) => site,
             Ok(Err(diagnostics)) => {
                 self.site = None;
@@ -105,7 +106,7 @@ impl LiveSite {
                 };
             }
         };
-        let (summary, search) = loaded.build_keeping_index(&self.out);
+        let (summary, search) = pipeline::build_keeping_index(&loaded, &self.out);
         self.search = search;
         let failed = summary.errors() > 0;
         self.pending = if failed {
@@ -175,7 +176,7 @@ impl LiveSite {
             return Rebuild::default();
         };
         Rebuild {
-            diagnostics: site.findings(&crate::plan::plan(site)),
+            diagnostics: pipeline::findings(site, &crate::plan::plan(site)),
             ..Rebuild::default()
         }
     }
@@ -236,7 +237,7 @@ impl LiveSite {
             return None;
         }
         let section = &site.library.sections[page.section];
-        content::check_page(&mut page, section.kind, &site.config);
+        crate::kinds::check_page(&mut page, crate::kinds::of(section.kind), &site.config);
         page.url = content::page_url(&mut page);
         if page.url != old.url {
             return None;
@@ -259,7 +260,7 @@ impl LiveSite {
             return Rebuild::default();
         };
         let plan = crate::plan::plan(site);
-        let mut diagnostics = site.findings(&plan);
+        let mut diagnostics = pipeline::findings(site, &plan);
         if diagnostics.iter().any(Diagnostic::is_error) {
             self.pending = Pending::Paths(wanted);
             return Rebuild {
@@ -370,8 +371,7 @@ fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
             .position(|s| std::ptr::eq(s, section))
             .unwrap_or(0);
         outputs.extend(
-            section
-                .kind
+            crate::kinds::of(section.kind)
                 .outputs(&context, index)
                 .iter()
                 .map(|o| o.path()),

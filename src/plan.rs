@@ -33,7 +33,7 @@ pub struct Plan {
 
 /// How many list pages a section has.
 pub fn list_pages(section: &Section) -> usize {
-    if !section.kind.paginates() {
+    if !crate::kinds::of(section.kind).paginates() {
         return 1;
     }
     match section.settings.paginate {
@@ -128,7 +128,7 @@ fn plan_kind_outputs(site: &Site, plan: &mut Plan) {
             || "content/".to_string(),
             |i| site.library.pages[i].file.clone(),
         );
-        for output in section.kind.outputs(&context, s) {
+        for output in crate::kinds::of(section.kind).outputs(&context, s) {
             plan.claim(output.path(), owner.clone(), None);
             plan.kind_outputs.push((owner.clone(), output));
         }

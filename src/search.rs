@@ -60,7 +60,7 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
     if p.is_index {
         return None;
     }
-    let kind = library.sections[p.section].kind;
+    let kind = crate::kinds::of(library.sections[p.section].kind);
     let mut fields = vec![(Field::Title, p.meta.title.clone())];
     if let Some(summary) = &p.meta.summary {
         fields.push((Field::Summary, summary.trim().to_string()));
@@ -149,7 +149,7 @@ fn index_findings(site: &Site, index: &Index) -> Vec<Diagnostic> {
 pub fn build_index(site: &Site, mut records: Vec<Record>) -> Index {
     let context = site.kind_context();
     for (s, section) in site.library.sections.iter().enumerate() {
-        records.extend(section.kind.search_records(&context, s));
+        records.extend(crate::kinds::of(section.kind).search_records(&context, s));
     }
     Index::new(records, synonyms(&site.config.search.synonyms))
 }

@@ -117,7 +117,7 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
         if !staging.wants(&html_path(&page.url)) {
             return Ok(());
         }
-        let kind = library.sections[page.section].kind;
+        let kind = crate::kinds::of(library.sections[page.section].kind);
         let meta = views::gov_meta(library, &site.config, page);
         let mut context = base_context(site, &page.url, page.section, &meta, &page.meta.title);
         context.insert("page", &PageView::new(library, &site.config, i));
@@ -182,7 +182,7 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             },
         );
         let per = section.settings.paginate;
-        let shown: &[usize] = if per == 0 || !section.kind.paginates() {
+        let shown: &[usize] = if per == 0 || !crate::kinds::of(section.kind).paginates() {
             &section.pages
         } else {
             paged(&section.pages, per, n)
@@ -205,11 +205,9 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
             crate::home::insert(site, &mut context);
             "index.html"
         } else {
-            section.kind.section_template()
+            crate::kinds::of(section.kind).section_template()
         };
-        section
-            .kind
-            .section_context(&site.kind_context(), s, &mut context);
+        crate::kinds::of(section.kind).section_context(&site.kind_context(), s, &mut context);
         let owner = index.map_or("content/", |p| p.file.as_str());
         render_to(site, staging, template, &context, &html_path(&here), owner)
     })
@@ -384,7 +382,7 @@ fn browsed_sections(site: &Site) -> Vec<Link> {
     library
         .sections
         .iter()
-        .filter(|s| s.kind.is_browsed() && s.parent == Some(0))
+        .filter(|s| crate::kinds::of(s.kind).is_browsed() && s.parent == Some(0))
         .map(|s| Link {
             title: library.section_title(s).to_string(),
             url: site_url(&site.config.base_path, &s.url),

@@ -316,7 +316,7 @@ mod tests {
     fn unknown_keys_are_reported_with_a_suggestion() {
         let text = "---\ntitle: x\nsumary: y\n---\n";
         let meta = parse_text(text).unwrap();
-        let errs = check_keys("f.md", text, &meta, PAGE_KEYS);
+        let errs = check_keys("f.md", text, &meta, crate::keys::PAGE_KEYS);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, Some(3));
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `summary`?"));

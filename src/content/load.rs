@@ -1,5 +1,6 @@
 //! Loading `content/` into a [`Library`]: read and parse every Markdown file in parallel, find
-//! the sections, check front-matter keys against each section's kind, and give pages URLs.
+//! the sections and give pages URLs. Kinds are attached afterwards, by the kinds' registry
+//! (`crate::kinds::attach`): the content model knows no kind.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -10,11 +11,9 @@ use rayon::prelude::*;
 use super::front_matter::{self, SortBy};
 use super::slug::slugify;
 use super::walk::ContentFiles;
-use super::{Library, Page, Section};
+use super::{KindId, Library, Page, Section};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::keys::{PAGE_KEYS, SECTION_KEYS};
-use crate::kinds;
+use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::text::decode_text;
 use crate::yaml::YamlSource;
@@ -53,9 +52,7 @@ pub fn load(
             Err(errors) => diagnostics.extend(errors),
         }
     }
-    let mut sections = find_sections(&mut pages, diagnostics);
-    let (assets, data_files) = load_section_data(content, files.assets, &mut sections, diagnostics);
-    check_front_matter(&mut pages, &sections, config);
+    let mut sections = find_sections(&mut pages);
     assign_urls(&mut pages, &mut sections);
     sort_section_pages(&pages, &mut sections);
     let by_path = pages
@@ -68,8 +65,8 @@ pub fn load(
         sections,
         by_path,
         excluded,
-        assets,
-        data_files,
+        assets: files.assets,
+        data_files: Vec::new(),
     }
 }
 
@@ -126,7 +123,7 @@ fn exclusion(page: &Page, options: &LoadOptions) -> Option<&'static str> {
 }
 
 /// Sections are the root and every folder with an `_index.md`; a page belongs to the nearest.
-fn find_sections(pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Section> {
+fn find_sections(pages: &mut [Page]) -> Vec<Section> {
     let mut dirs: BTreeMap<String, Option<usize>> = BTreeMap::from([(String::new(), None)]);
     for (i, page) in pages.iter().enumerate().filter(|(_, p)| p.is_index) {
         dirs.insert(page.dir().to_string(), Some(i));
@@ -134,9 +131,7 @@ fn find_sections(pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<S
     let mut sections: Vec<Section> = dirs
         .into_iter()
         .map(|(dir, index)| Section {
-            kind: index.map_or(kinds::default_kind(), |i| {
-                section_kind(&pages[i], diagnostics)
-            }),
+            kind: KindId::DEFAULT,
             settings: index
                 .map(|i| pages[i].meta.section.clone())
                 .unwrap_or_default(),
@@ -190,117 +185,6 @@ fn find_sections(pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<S
         }
     }
     sections
-}
-
-fn section_kind(index: &Page, diagnostics: &mut Vec<Diagnostic>) -> &'static dyn kinds::Kind {
-    let Some(name) = &index.meta.section.kind else {
-        return kinds::default_kind();
-    };
-    if let Some(kind) = kinds::lookup(&name.value) {
-        return kind;
-    }
-    let at = |d: Diagnostic| {
-        d.at(&index.text, name.line, name.column)
-            .underline(name.value.chars().count())
-    };
-    if kinds::is_planned(&name.value) {
-        diagnostics.push(at(Diagnostic::warning(
-            "kind-not-built",
-            &index.file,
-            format!(
-                "this version of pufa builds `kind: {}` sections as plain pages",
-                name.value
-            ),
-        )
-        .with_help(
-            "the section is published as a list of pages until pufa supports this kind",
-        )));
-    } else {
-        let help = match did_you_mean(&name.value, kinds::known_names()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("use one of: {}", kinds::known_names().join(", ")),
-        };
-        diagnostics.push(at(Diagnostic::error(
-            "unknown-kind",
-            &index.file,
-            format!("unknown kind `{}`", name.value),
-        )
-        .with_help(help)));
-    }
-    kinds::default_kind()
-}
-
-/// Lets each section's kind claim data files directly in its folder (a directory's `.yaml`)
-/// and load them; returns the assets left to copy and the data files claimed.
-fn load_section_data(
-    content: &Path,
-    assets: Vec<String>,
-    sections: &mut [Section],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<String>, Vec<String>) {
-    let mut claimed: Vec<Vec<String>> = vec![Vec::new(); sections.len()];
-    let position: HashMap<&str, usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.as_str(), i))
-        .collect();
-    let mut unclaimed = Vec::with_capacity(assets.len());
-    for asset in assets {
-        let dir = asset.rsplit_once('/').map_or("", |(d, _)| d);
-        match position.get(dir) {
-            Some(&s) if sections[s].kind.claims_file(&asset) => claimed[s].push(asset),
-            _ => unclaimed.push(asset),
-        }
-    }
-    let data_files: Vec<String> = claimed.iter().flatten().cloned().collect();
-    for (section, paths) in sections.iter_mut().zip(claimed) {
-        if paths.is_empty() {
-            continue;
-        }
-        let mut files = Vec::new();
-        for path in paths {
-            let file = format!("content/{path}");
-            let text = std::fs::read(content.join(&path))
-                .map_err(|e| {
-                    Diagnostic::error("unreadable", &file, format!("cannot read the file: {e}"))
-                })
-                .and_then(|bytes| decode_text(&file, &bytes));
-            match text {
-                Ok(text) => files.push(super::DataFile { path, file, text }),
-                Err(d) => diagnostics.push(d),
-            }
-        }
-        match section.kind.load_section(&files) {
-            Ok(data) => section.data = data,
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
-    (unclaimed, data_files)
-}
-
-/// Rejects unknown keys (now that each page's kind is known) and lets the kind parse its own.
-fn check_front_matter(pages: &mut [Page], sections: &[Section], config: &Config) {
-    pages
-        .par_iter_mut()
-        .for_each(|page| check_page(page, sections[page.section].kind, config));
-}
-
-/// Checks one page's keys against its section's kind and lets the kind parse its own keys.
-pub(crate) fn check_page(page: &mut Page, kind: &dyn kinds::Kind, config: &Config) {
-    let mut allowed: Vec<&str> = PAGE_KEYS.to_vec();
-    allowed.extend(config.taxonomies.iter().map(String::as_str));
-    if page.is_index {
-        allowed.extend_from_slice(SECTION_KEYS);
-        allowed.extend_from_slice(kind.section_keys());
-    } else {
-        allowed.extend_from_slice(kind.page_keys());
-    }
-    let found = front_matter::check_keys(&page.file, &page.text, &page.meta, &allowed);
-    page.diagnostics.extend(found);
-    match kind.load_page(&page.yaml(), page.is_index) {
-        Ok(data) => page.kind_data = data,
-        Err(errors) => page.diagnostics.extend(errors),
-    }
 }
 
 fn assign_urls(pages: &mut [Page], sections: &mut [Section]) {

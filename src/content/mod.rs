@@ -8,16 +8,35 @@ pub mod slug;
 pub mod taxonomy;
 pub mod walk;
 
+use std::any::Any;
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::kinds::{Kind, KindData};
 use crate::markdown::Rendered;
 use crate::yaml::YamlSource;
 use front_matter::{Layout, PageMeta, SectionSettings};
 
 pub use load::{LoadOptions, load};
-pub(crate) use load::{check_page, compare_in_section, page_url, read_page};
+pub(crate) use load::{compare_in_section, page_url, read_page};
+
+/// A kind's own parsed data (a page's extra front matter, a section's data files), kept on
+/// the page or section; the kind that made it downcasts it back.
+pub type KindData = Box<dyn Any + Send + Sync>;
+
+/// Which kind a section is: the name of a kind in the registry (`crate::kinds::of` gives the
+/// kind itself). Sections start as [`KindId::DEFAULT`]; the registry sets the kind they name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindId(pub &'static str);
+
+impl KindId {
+    /// Plain pages: the kind of a section that names none.
+    pub const DEFAULT: KindId = KindId("pages");
+
+    /// The name editors write in `kind:`.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
 
 /// One Markdown file: a page, or a section's `_index.md`.
 pub struct Page {
@@ -87,7 +106,7 @@ pub struct Section {
     pub dir: String,
     /// The page index of its `_index.md`.
     pub index: Option<usize>,
-    pub kind: &'static dyn Kind,
+    pub kind: KindId,
     pub settings: SectionSettings,
     /// Regular pages listed in this section, in the section's order.
     pub pages: Vec<usize>,

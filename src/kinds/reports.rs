@@ -13,8 +13,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
-use super::{Kind, KindContext, KindData, KindOutput};
+use super::{Kind, KindContext, KindOutput};
 use crate::config::Config;
+use crate::content::KindData;
 use crate::content::{Library, Page};
 use crate::dates;
 use crate::diagnostics::{Diagnostic, did_you_mean};

@@ -7,7 +7,8 @@ use serde_json::json;
 use serde_saphyr::Spanned;
 use tera::Context;
 
-use super::{Kind, KindContext, KindData, KindOutput};
+use super::{Kind, KindContext, KindOutput};
+use crate::content::KindData;
 use crate::content::{Library, Page, Section};
 use crate::diagnostics::Diagnostic;
 use crate::geo::{format_distance, haversine_km, median_centre};

@@ -15,7 +15,8 @@ mod view;
 
 use tera::Context;
 
-use super::{Kind, KindContext, KindData, KindOutput};
+use super::{Kind, KindContext, KindOutput};
+use crate::content::KindData;
 use crate::content::{DataFile, Section};
 use crate::diagnostics::Diagnostic;
 use crate::textsearch::{Field, Record};

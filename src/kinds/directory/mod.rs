@@ -11,7 +11,8 @@ pub(crate) mod validate;
 
 use tera::Context;
 
-use super::{Kind, KindContext, KindData, KindOutput};
+use super::{Kind, KindContext, KindOutput};
+use crate::content::KindData;
 use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
 use crate::render::views::breadcrumbs;
@@ -242,7 +243,7 @@ mod tests {
         Section {
             dir: dir.to_string(),
             index: None,
-            kind: &DirectoryKind,
+            kind: crate::content::KindId("directory"),
             settings: Default::default(),
             pages: Vec::new(),
             subsections: Vec::new(),

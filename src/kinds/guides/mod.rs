@@ -16,7 +16,8 @@ mod views;
 use tera::Context;
 
 use super::directory::{DirectoryEntry, DirectorySection, EntryLink, find_entry};
-use super::{Kind, KindContext, KindData, KindOutput};
+use super::{Kind, KindContext, KindOutput};
+use crate::content::KindData;
 use crate::content::{Library, Page};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::textsearch::Field;
