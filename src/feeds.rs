@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::content::Page;
+use crate::content::{Page, newest_first};
 use crate::dates;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
@@ -21,12 +21,7 @@ pub fn write_feeds(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize,
             .map(|(_, p)| p)
             .filter(|p| p.meta.date.is_some())
             .collect();
-        dated.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then_with(|| a.path.cmp(&b.path))
-        });
+        dated.sort_by(|a, b| newest_first(a, b));
         let feed = atom(&site.config, &site.config.title, "atom.xml", &dated);
         results.push(staging.write("atom.xml", feed.as_bytes()));
     }

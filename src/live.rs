@@ -330,16 +330,18 @@ fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
             .flat_map(|(taxonomy, terms)| terms.iter().map(move |t| (taxonomy, t)))
             .collect();
         for (taxonomy, term) in terms {
-            let url = format!("/{taxonomy}/{}/", crate::render::views::term_slug(term));
+            let url = taxonomy::term_url(taxonomy, term);
             outputs.insert(html_path(&format!("/{taxonomy}/")));
-            // A term can gain a page; allow for one more list page than it has now.
+            // A term can gain a page (and so a list page): allow for one more than it has now.
+            let slug = taxonomy::term_slug(term);
             let count = site
                 .taxonomies
                 .iter()
                 .find(|t| &t.name == taxonomy)
-                .and_then(|t| t.terms.iter().find(|x| &x.name == term))
+                .and_then(|t| t.terms.iter().find(|x| x.slug == slug))
                 .map_or(0, |t| t.pages.len());
-            outputs.extend((1..=count / 20 + 1).map(|n| html_path(&pager_path(&url, n))));
+            let pages = taxonomy::term_list_pages(count + 1);
+            outputs.extend((1..=pages).map(|n| html_path(&pager_path(&url, n))));
         }
     }
     let links_changed = old.rendered.links.links_to != new.rendered.links.links_to;

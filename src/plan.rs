@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::content::taxonomy::term_list_pages;
 use crate::content::{Page, Section};
 use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
-use crate::render::views::term_slug;
 use crate::site::Site;
 use crate::url::{html_path, pager_path};
 
@@ -76,9 +76,8 @@ pub fn plan(site: &Site) -> Plan {
             None,
         );
         for term in &taxonomy.terms {
-            let pages = term.pages.len().div_ceil(20).max(1);
-            for n in 1..=pages {
-                let url = pager_path(&format!("/{}/{}/", taxonomy.name, term_slug(&term.name)), n);
+            for n in 1..=term_list_pages(term.pages.len()) {
+                let url = pager_path(&taxonomy.term_url(term), n);
                 plan.claim(
                     html_path(&url),
                     format!("the `{}` term `{}`", taxonomy.name, term.name),

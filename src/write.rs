@@ -4,7 +4,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::content::LIST_PAGE_SIZE;
 use crate::content::Page;
+use crate::content::taxonomy::term_list_pages;
 use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
 use crate::output::Staging;
@@ -255,7 +257,7 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         jobs.push((t, None, 1));
         for (i, term) in taxonomy.terms.iter().enumerate() {
-            jobs.extend((1..=term.pages.len().div_ceil(20).max(1)).map(|n| (t, Some(i), n)));
+            jobs.extend((1..=term_list_pages(term.pages.len())).map(|n| (t, Some(i), n)));
         }
     }
     all(&jobs, |&(t, term, n)| {
@@ -301,7 +303,7 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
             }
             Some(i) => {
                 let term = &taxonomy.terms[i];
-                let items: Vec<ListItem> = paged(&term.pages, 20, n)
+                let items: Vec<ListItem> = paged(&term.pages, LIST_PAGE_SIZE, n)
                     .iter()
                     .map(|&p| ListItem::new(&site.library.pages[p], config))
                     .collect();
@@ -313,7 +315,7 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
                     },
                 );
                 context.insert("items", &items);
-                let total = term.pages.len().div_ceil(20).max(1);
+                let total = term_list_pages(term.pages.len());
                 if total > 1 {
                     context.insert(
                         "paginator",

@@ -210,7 +210,7 @@ pub fn parse(source: &YamlSource, taxonomies: &[String]) -> Result<PageMeta, Vec
         section: SectionSettings {
             kind: raw.kind.map(located),
             sort_by,
-            paginate: raw.paginate.unwrap_or(20),
+            paginate: raw.paginate.unwrap_or(super::LIST_PAGE_SIZE),
         },
         keys: top.0.into_iter().map(|(k, _)| located(k)).collect(),
     })

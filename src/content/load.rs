@@ -246,7 +246,7 @@ fn sort_section_pages(pages: &[Page], sections: &mut [Section]) {
 /// The order of pages in a section list: newest first, by weight, or by title; then by path.
 pub(crate) fn compare_in_section(by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     let primary = match by {
-        SortBy::Date => b.meta.date.cmp(&a.meta.date),
+        SortBy::Date => return super::newest_first(a, b),
         SortBy::Weight => a.meta.weight.cmp(&b.meta.weight),
         SortBy::Title => a.meta.title.cmp(&b.meta.title),
     };

@@ -91,6 +91,18 @@ impl Page {
     }
 }
 
+/// How many items a list page shows: a section's default `paginate`, and every term page.
+pub const LIST_PAGE_SIZE: usize = 20;
+
+/// The order of dated lists (feeds, term pages, "newest reports"): newest first, then by path
+/// so that pages of one day keep a stable order.
+pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.meta
+        .date
+        .cmp(&a.meta.date)
+        .then_with(|| a.path.cmp(&b.path))
+}
+
 fn truncate(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
         return text.to_string();

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Library;
 use super::slug::slugify;
+use super::{LIST_PAGE_SIZE, Library, newest_first};
 
 /// One term and its pages.
 pub struct Term {
@@ -28,8 +28,30 @@ impl Taxonomy {
 
     /// `/tags/xian-fa/`.
     pub fn term_url(&self, term: &Term) -> String {
-        format!("/{}/{}/", self.name, term.slug)
+        term_path(&self.name, &term.slug)
     }
+}
+
+/// How many list pages a term carried by `count` pages has (one, even when empty).
+pub fn term_list_pages(count: usize) -> usize {
+    count.div_ceil(LIST_PAGE_SIZE).max(1)
+}
+
+/// The slug of a term as its page is written: `宪法` → `xian-fa` (`term` when nothing is left).
+pub fn term_slug(name: &str) -> String {
+    match slugify(name) {
+        s if s.is_empty() => "term".to_string(),
+        s => s,
+    }
+}
+
+/// The site path of a term's page, from the term as a page writes it: `/tags/xian-fa/`.
+pub fn term_url(taxonomy: &str, name: &str) -> String {
+    term_path(taxonomy, &term_slug(name))
+}
+
+fn term_path(taxonomy: &str, slug: &str) -> String {
+    format!("/{taxonomy}/{slug}/")
 }
 
 /// Collects the terms of every taxonomy site.yaml names. Terms whose slugs collide (`宪法` and
@@ -41,10 +63,7 @@ pub fn collect(library: &Library, names: &[String]) -> Vec<Taxonomy> {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for (i, page) in library.regular_pages() {
                 for value in page.meta.taxonomies.get(name).into_iter().flatten() {
-                    let slug = match slugify(value) {
-                        s if s.is_empty() => "term".to_string(),
-                        s => s,
-                    };
+                    let slug = term_slug(value);
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {
                         name: value.clone(),
                         slug,
@@ -57,13 +76,8 @@ pub fn collect(library: &Library, names: &[String]) -> Vec<Taxonomy> {
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for term in &mut terms {
-                term.pages.sort_by(|&a, &b| {
-                    let (a, b) = (&library.pages[a], &library.pages[b]);
-                    b.meta
-                        .date
-                        .cmp(&a.meta.date)
-                        .then_with(|| a.path.cmp(&b.path))
-                });
+                term.pages
+                    .sort_by(|&a, &b| newest_first(&library.pages[a], &library.pages[b]));
             }
             Taxonomy {
                 name: name.clone(),

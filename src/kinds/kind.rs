@@ -12,6 +12,17 @@ pub struct KindContext<'a> {
     pub config: &'a crate::config::Config,
 }
 
+impl KindContext<'_> {
+    /// The pages of a section that carry a date, in the section's order.
+    pub fn dated_pages(&self, section: usize) -> impl Iterator<Item = usize> + '_ {
+        self.library.sections[section]
+            .pages
+            .iter()
+            .copied()
+            .filter(|&i| self.library.pages[i].meta.date.is_some())
+    }
+}
+
 /// One kind of content. Every method has a default, so a kind implements only what it changes.
 pub trait Kind: Send + Sync {
     /// The name editors write in `kind:`.
@@ -97,6 +108,10 @@ pub trait Kind: Send + Sync {
         Vec::new()
     }
 
+    /// What the section offers the home page (guides as 我想……, the directory search, the
+    /// route, the newest reports and news). The home page asks every section in site order.
+    fn home(&self, _site: &KindContext, _section: usize, _home: &mut HomeEntries) {}
+
     /// Files the kind writes beside its pages (GeoJSON, CSV, sign pages, archives).
     fn outputs(&self, _site: &KindContext, _section: usize) -> Vec<KindOutput> {
         Vec::new()
@@ -129,4 +144,37 @@ impl KindOutput {
             KindOutput::Page { url, .. } => crate::url::html_path(url),
         }
     }
+}
+
+/// What the sections offer the home page (and the 404 page), gathered through
+/// [`Kind::home`]; the home page lays them out, knowing no kind by name.
+#[derive(Default)]
+pub struct HomeEntries {
+    /// Pages offered as 我想…… (service guides), in their sections' order.
+    pub help: Vec<usize>,
+    /// The list of every guide, for "all guides".
+    pub guides_url: Option<String>,
+    /// The directory page the home page's directory search goes to.
+    pub directory_search: Option<String>,
+    /// The route, with its map.
+    pub route: Option<RouteTeaser>,
+    /// Dated pages offered as the newest reports.
+    pub reports: Vec<usize>,
+    /// Dated pages offered as the newest news.
+    pub news: Vec<usize>,
+}
+
+/// The route as the home page shows it.
+#[derive(serde::Serialize)]
+pub struct RouteTeaser {
+    /// The route section's title.
+    pub title: String,
+    /// Its URL, under the base path.
+    pub url: String,
+    /// Its summary.
+    pub summary: String,
+    /// The route map as inline SVG.
+    pub map_svg: String,
+    /// How many stops it has.
+    pub stops: usize,
 }

@@ -13,5 +13,5 @@ mod registry;
 mod reports;
 mod route;
 
-pub use kind::{Kind, KindContext, KindOutput};
+pub use kind::{HomeEntries, Kind, KindContext, KindOutput, RouteTeaser};
 pub use registry::{attach, check_page, known_names, lookup, of};

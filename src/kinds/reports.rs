@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
-use super::{Kind, KindContext, KindOutput};
+use super::{HomeEntries, Kind, KindContext, KindOutput};
 use crate::config::Config;
 use crate::content::KindData;
 use crate::content::{Library, Page};
@@ -47,6 +47,10 @@ impl Kind for Reports {
 
     fn search_label(&self, _dated: bool) -> &'static str {
         "公开报告"
+    }
+
+    fn home(&self, site: &KindContext, section: usize, home: &mut HomeEntries) {
+        home.reports.extend(site.dated_pages(section));
     }
 
     fn search_fields(&self, site: &KindContext, page: usize) -> Vec<(Field, String)> {
@@ -821,13 +825,7 @@ fn dated_pages(library: &Library, section: usize) -> Vec<usize> {
         .copied()
         .filter(|&i| library.pages[i].meta.date.is_some())
         .collect();
-    pages.sort_by(|&a, &b| {
-        let (a, b) = (&library.pages[a], &library.pages[b]);
-        b.meta
-            .date
-            .cmp(&a.meta.date)
-            .then_with(|| a.path.cmp(&b.path))
-    });
+    pages.sort_by(|&a, &b| crate::content::newest_first(&library.pages[a], &library.pages[b]));
     pages
 }
 

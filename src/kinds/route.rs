@@ -7,7 +7,7 @@ use serde_json::json;
 use serde_saphyr::Spanned;
 use tera::Context;
 
-use super::{Kind, KindContext, KindOutput};
+use super::{HomeEntries, Kind, KindContext, KindOutput, RouteTeaser};
 use crate::content::KindData;
 use crate::content::{Library, Page, Section};
 use crate::diagnostics::Diagnostic;
@@ -239,6 +239,26 @@ impl Kind for Route {
             "geojson_url",
             &site_url(&site.config.base_path, &format!("{}route.geojson", sec.url)),
         );
+    }
+
+    /// The first route is shown on the home page with its map.
+    fn home(&self, site: &KindContext, section: usize, home: &mut HomeEntries) {
+        if home.route.is_some() {
+            return;
+        }
+        let library = site.library;
+        let sec = &library.sections[section];
+        let title = library.section_title(sec);
+        home.route = Some(RouteTeaser {
+            title: title.to_string(),
+            url: site_url(&site.config.base_path, &sec.url),
+            summary: sec
+                .index
+                .map(|i| library.pages[i].summary())
+                .unwrap_or_default(),
+            map_svg: map(&stops(library, sec), None, title),
+            stops: sec.pages.len(),
+        });
     }
 
     fn outputs(&self, site: &KindContext, section: usize) -> Vec<KindOutput> {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::{Accessibility, Config, Footer};
-use crate::content::{Library, Page, Section};
+use crate::content::{Library, Page, Section, taxonomy};
 use crate::dates;
 use crate::markdown::toc::TocEntry;
 use crate::url::{pager_path, site_url};
@@ -177,10 +177,7 @@ impl<'a> PageView<'a> {
                 values.iter().map(move |name| TermLink {
                     taxonomy: taxonomy.clone(),
                     name: name.clone(),
-                    url: site_url(
-                        &config.base_path,
-                        &format!("/{taxonomy}/{}/", term_slug(name)),
-                    ),
+                    url: site_url(&config.base_path, &taxonomy::term_url(taxonomy, name)),
                 })
             })
             .collect();
@@ -242,14 +239,6 @@ impl ImageView {
             width: processed.map(|p| p.width),
             height: processed.map(|p| p.height),
         }
-    }
-}
-
-/// The slug of a taxonomy term, as the term pages are written.
-pub fn term_slug(name: &str) -> String {
-    match crate::content::slug::slugify(name) {
-        s if s.is_empty() => "term".into(),
-        s => s,
     }
 }
 

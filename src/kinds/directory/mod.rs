@@ -11,7 +11,7 @@ pub(crate) mod validate;
 
 use tera::Context;
 
-use super::{Kind, KindContext, KindOutput};
+use super::{HomeEntries, Kind, KindContext, KindOutput};
 use crate::content::KindData;
 use crate::content::{DataFile, Library};
 use crate::diagnostics::Diagnostic;
@@ -135,6 +135,18 @@ impl Kind for DirectoryKind {
             "townships",
             &pages::township_choices(&directories, site.config),
         );
+    }
+
+    /// The home page's directory search goes to the first directory's page.
+    fn home(&self, site: &KindContext, section: usize, home: &mut HomeEntries) {
+        let sec = &site.library.sections[section];
+        let first = sec
+            .data::<DirectorySection>()
+            .and_then(|data| data.directories.first());
+        if let (None, Some(directory)) = (&home.directory_search, first) {
+            let page = DirectoryPaths::new(&sec.url, directory).page;
+            home.directory_search = Some(site_url(&site.config.base_path, &page));
+        }
     }
 
     fn outputs(&self, site: &KindContext, section: usize) -> Vec<KindOutput> {

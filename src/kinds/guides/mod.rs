@@ -16,11 +16,12 @@ mod views;
 use tera::Context;
 
 use super::directory::{DirectoryEntry, DirectorySection, EntryLink, find_entry};
-use super::{Kind, KindContext, KindOutput};
+use super::{HomeEntries, Kind, KindContext, KindOutput};
 use crate::content::KindData;
 use crate::content::{Library, Page};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::textsearch::Field;
+use crate::url::site_url;
 use crate::yaml::YamlSource;
 use model::Guide;
 use views::{GuideView, Neighbours, OfficeView, PageLink};
@@ -42,6 +43,14 @@ impl Kind for Guides {
 
     fn paginates(&self) -> bool {
         false
+    }
+
+    /// Every guide is a 我想…… entry; the first guides list is "all guides".
+    fn home(&self, site: &KindContext, section: usize, home: &mut HomeEntries) {
+        let sec = &site.library.sections[section];
+        home.help.extend(&sec.pages);
+        home.guides_url
+            .get_or_insert_with(|| site_url(&site.config.base_path, &sec.url));
     }
 
     fn load_page(
