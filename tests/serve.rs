@@ -19,7 +19,19 @@ struct Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would (SIGTERM), so it removes its scratch folder; kills it
+    /// if it has not exited within five seconds.
     fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -428,4 +440,310 @@ fn a_photo_added_to_a_page_is_published_processed_and_a_new_photo_rebuilds_its_p
             .1
             .contains("width=\"800\" height=\"600\"")
     });
+}
+
+/// The sample site (`content/` at the root of the repository: guides, directory, reports,
+/// a route, coverage, news with tags, search), copied into a throwaway root.
+fn sample_site() -> Site {
+    let site = Site::new();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repo.join("content"), &site.root().join("content"));
+    site
+}
+
+fn reload_count(reloads: &Mutex<String>) -> usize {
+    reloads.lock().unwrap().matches("event: reload").count()
+}
+
+/// Waits for the rebuild after an edit: a new reload event, then no further one for a second
+/// (an editor's save can arrive as more than one batch). Returns the last rebuild's report,
+/// which must hold no error.
+fn settled_rebuild(server: &Server, reloads: &Mutex<String>, before: usize) -> serde_json::Value {
+    wait_for("a rebuild after the edit", || {
+        reload_count(reloads) > before
+    });
+    let mut seen = reload_count(reloads);
+    let mut quiet_since = Instant::now();
+    while quiet_since.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = reload_count(reloads);
+        if now != seen {
+            seen = now;
+            quiet_since = Instant::now();
+        }
+    }
+    let rebuild = last_rebuild(server.port);
+    let errors: Vec<&serde_json::Value> = rebuild["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "the edit broke the site: {rebuild}");
+    rebuild
+}
+
+/// One save in a serve session: `content/<path>` with `from` replaced by `to` (which must be
+/// there, so that every edit really changes the file).
+fn replace_in(site: &Site, path: &str, from: &str, to: &str) {
+    let full = site.root().join("content").join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(text.contains(from), "{path} no longer holds {from:?}");
+    site.write(&format!("content/{path}"), &text.replacen(from, to, 1));
+}
+
+/// Every path whose bytes differ between two output folders, with where they first differ.
+fn differences(
+    served: &std::collections::BTreeMap<String, Vec<u8>>,
+    built: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let (served, built) = (unfingerprinted(served), unfingerprinted(built));
+    let paths: std::collections::BTreeSet<&String> = served.keys().chain(built.keys()).collect();
+    paths
+        .into_iter()
+        .filter_map(|path| match (served.get(path), built.get(path)) {
+            (Some(_), None) => Some(format!("{path}: only in the served folder")),
+            (None, Some(_)) => Some(format!("{path}: only in the full build")),
+            (Some(a), Some(b)) if a != b => Some(format!("{path}: {}", first_difference(a, b))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The files keyed by their names with any content fingerprint (`d0.5740b8b1.bin`) written as
+/// `#` (`d0.#.bin`), so that a file whose bytes differ is shown as one file that differs and
+/// not as two that each exist on one side only (the names are compared in the files that
+/// refer to them, such as `search/index.json`).
+fn unfingerprinted(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::collections::BTreeMap<String, &Vec<u8>> {
+    let plain = |path: &str| {
+        let mut parts: Vec<&str> = path.split('.').collect();
+        for part in parts.iter_mut().skip(1) {
+            if part.len() == 8 && part.bytes().all(|b| b.is_ascii_hexdigit()) {
+                *part = "#";
+            }
+        }
+        parts.join(".")
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for (path, bytes) in files {
+        let key = plain(path);
+        assert!(
+            out.insert(key.clone(), bytes).is_none(),
+            "two files are {key} apart from their fingerprints (a stale one left behind?)"
+        );
+    }
+    out
+}
+
+/// The line and the text around the first byte where two files differ.
+fn first_difference(served: &[u8], built: &[u8]) -> String {
+    let at = served
+        .iter()
+        .zip(built)
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| served.len().min(built.len()));
+    let line = served[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let around = |bytes: &[u8]| {
+        let from = at.saturating_sub(100);
+        let to = (at + 120).min(bytes.len());
+        let window = &bytes[from.min(to)..to];
+        match std::str::from_utf8(&bytes[..bytes.len().min(4096)]) {
+            Ok(_) => String::from_utf8_lossy(window).into_owned(),
+            // Binary (a search shard): the bytes from the first difference on, in hex.
+            Err(_) => bytes[at.min(bytes.len())..(at + 24).min(bytes.len())]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    };
+    format!(
+        "line {line}, byte {at} (sizes {} / {})\n    served: …{}…\n    built:  …{}…",
+        served.len(),
+        built.len(),
+        around(served),
+        around(built)
+    )
+}
+
+/// The served folder against `pufa build` of the same content, with serve's base URL, into
+/// a folder of its own: the paths that differ.
+fn against_full_build(site: &Site, served: &std::path::Path, port: u16) -> Vec<String> {
+    let served = common::snapshot(served);
+    let out = tempfile::tempdir().unwrap();
+    let base_url = format!("http://127.0.0.1:{port}/");
+    site.build(&[
+        "--out",
+        out.path().to_str().unwrap(),
+        "--base-url",
+        &base_url,
+        "--quiet",
+    ])
+    .assert_ok();
+    let built = common::snapshot(out.path());
+    assert!(
+        built.contains_key("index.html") && built.len() > 50,
+        "the full build wrote {} files",
+        built.len()
+    );
+    differences(&served, &built)
+}
+
+/// An edit serve must apply incrementally: `content/<path>`, `from` → `to`.
+type Edit = (&'static str, &'static str, &'static str);
+
+const INCREMENTAL_EDITS: [Edit; 9] = [
+    // a news page's title, its body, then its terms (one more, new to the site)
+    (
+        "news/2024-12-26-mediation.md",
+        "title: 2024年全县人民调解组织调解成功矛盾纠纷628件",
+        "title: 2024年全县人民调解组织成功调解矛盾纠纷628件",
+    ),
+    (
+        "news/2024-12-26-mediation.md",
+        "以及命案防控专项治理等一系列专项行动，",
+        "以及命案防控专项治理等一系列专项行动（新增说明），",
+    ),
+    (
+        "news/2024-12-26-mediation.md",
+        "tags: [人民调解]",
+        "tags: [人民调解, 矛盾化解]",
+    ),
+    // a guide's title and summary (guides are linked from news and listed on the home page)
+    (
+        "guides/notarization.md",
+        "title: 办理公证\n",
+        "title: 办理公证事项\n",
+    ),
+    (
+        "guides/notarization.md",
+        "summary: 合同、继承、遗嘱",
+        "summary: 合同、继承、赠与、遗嘱",
+    ),
+    // a report's figure (its CSV and chart) and a route stop's summary
+    (
+        "reports/2024-annual.md",
+        "{ label: 受理矛盾纠纷, value: 656, unit: 件 }",
+        "{ label: 受理矛盾纠纷, value: 657, unit: 件 }",
+    ),
+    (
+        "route/03-dayu-park.md",
+        "summary: 沿黄法治文化阵地，",
+        "summary: 沿黄河的法治文化阵地，",
+    ),
+    // the page added by the shape edits, retitled (so the lists it is on change)
+    (
+        "news/2025-01-06-new-station.md",
+        "title: 禹王乡法律服务站挂牌",
+        "title: 禹王乡法律服务站正式挂牌",
+    ),
+    // the term added above taken away again: no page has it any more
+    (
+        "news/2024-12-26-mediation.md",
+        "tags: [人民调解, 矛盾化解]",
+        "tags: [人民调解]",
+    ),
+];
+
+/// A save described for the failure message, and the save itself.
+type Save<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+/// Edits that change the site's shape: serve rebuilds everything for these.
+fn shape_edits(site: &Site) -> Vec<Save<'_>> {
+    vec![
+        (
+            "add news/2025-01-06-new-station.md",
+            Box::new(|| {
+                site.write(
+                    "content/news/2025-01-06-new-station.md",
+                    "---\ntitle: 禹王乡法律服务站挂牌\ndate: 2025-01-06\nsummary: 禹王乡法律服务站正式挂牌。\ntags: [人民调解, 公共法律服务]\n---\n\n禹王乡法律服务站正式挂牌，为群众提供法律咨询。\n",
+                )
+            }),
+        ),
+        (
+            "delete news/2024-12-30-community-corrections.md (the only page tagged 社区矫正)",
+            Box::new(|| {
+                std::fs::remove_file(
+                    site.root()
+                        .join("content/news/2024-12-30-community-corrections.md"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "directory/offices.yaml: a phone number",
+            Box::new(|| {
+                replace_in(
+                    site,
+                    "directory/offices.yaml",
+                    "0359-8500013",
+                    "0359-8500099",
+                )
+            }),
+        ),
+        (
+            "site.yaml: the description",
+            Box::new(|| {
+                replace_in(
+                    site,
+                    "site.yaml",
+                    "description: 夏县司法局面向全县群众",
+                    "description: 夏县司法局面向全县城乡群众",
+                )
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn after_a_series_of_edits_serve_holds_what_a_full_build_writes() {
+    let site = sample_site();
+    let server = start(&site);
+    let reloads = listen_for_reloads(server.port);
+    std::thread::sleep(Duration::from_millis(200));
+    // After each save: the served folder against a full build of the content as it then is.
+    // Every drift is collected, with the save after which it first showed.
+    let mut drift: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut check = |after: &str| {
+        for difference in against_full_build(&site, &server.scratch, server.port) {
+            let path = difference.split(':').next().unwrap().to_string();
+            if seen.insert(path) {
+                drift.push(format!("after {after}: {difference}"));
+            }
+        }
+    };
+    check("the first build");
+    let save = |edit: &dyn Fn()| {
+        let before = reload_count(&reloads);
+        edit();
+        settled_rebuild(&server, &reloads, before)
+    };
+    for (what, edit) in shape_edits(&site) {
+        save(&*edit);
+        check(what);
+    }
+    let mut full = Vec::new();
+    for (path, from, to) in INCREMENTAL_EDITS {
+        let rebuild = save(&|| replace_in(&site, path, from, to));
+        let what = format!("{path} ({from:?} → {to:?})");
+        if rebuild["full"] != false {
+            full.push(what.clone());
+        }
+        check(&what);
+    }
+    drop(server);
+    assert!(
+        full.is_empty(),
+        "these edits were rebuilt in full, so live.rs was not tested on them:\n{}",
+        full.join("\n")
+    );
+    assert!(
+        drift.is_empty(),
+        "{} file(s) served after incremental rebuilds differ from a full build of the same content:\n{}",
+        drift.len(),
+        drift.join("\n")
+    );
 }

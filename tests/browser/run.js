@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the browser suite once against one build of the sample site: builds content/ with the
-// release binary under /sfj/, serves it with nginx (nginx/pufa-sfj.conf, the README's config)
+// Runs the browser suite once against one build of the sample site: builds the release binary
+// from this checkout (cargo, so a stale target/release/pufa is never tested), builds content/
+// with it under /sfj/, serves it with nginx (nginx/pufa-sfj.conf, the README's config)
 // on a free 127.0.0.1 port, runs `node --test` on tests/, then stops nginx and exits with the
 // test runner's status. `node run.js tests/prefs.test.js` runs only some files.
 const { spawn } = require('node:child_process');

@@ -15,7 +15,19 @@ pub struct Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would (SIGTERM), so it removes its scratch folder; kills it
+    /// if it has not exited within five seconds.
     fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -41,12 +41,9 @@ function useSuite() {
   return ctx;
 }
 
-/**
- * The home page and one page of each kind. Paths are relative to /sfj/. Guides are another
- * branch's work: `guide` is null until a guide page exists in the build.
- */
+/** The home page and one page of each kind. Paths are relative to /sfj/. */
 function samplePages(ctx) {
-  const pages = [
+  return [
     { name: 'home', path: '' },
     { name: 'route', path: 'route/' },
     { name: 'route stop', path: firstChild(ctx, 'route') },
@@ -55,15 +52,14 @@ function samplePages(ctx) {
     { name: 'report', path: firstChild(ctx, 'reports') },
     { name: 'news', path: firstChild(ctx, 'news') },
     { name: 'accessibility', path: 'accessibility/' },
+    { name: 'guide', path: guidePage(ctx) },
   ];
-  const guide = guidePage(ctx);
-  if (guide) pages.push({ name: 'guide', path: guide });
-  return pages;
 }
 
 /** The first page folder under a section (sorted by name), as a path under /sfj/. */
 function firstChild(ctx, section) {
   const dir = path.join(ctx.siteDir, section);
+  if (!fs.existsSync(dir)) throw new Error(`no /${section}/ in the build`);
   const names = fs.readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !['page', 'signs', 'sign'].includes(d.name) && !/^\d{4}$/.test(d.name))
     .map((d) => d.name)
@@ -73,17 +69,10 @@ function firstChild(ctx, section) {
   return `${section}/${names[0]}/`;
 }
 
-/** A guide page (/sfj/guides/<x>/) if the guides kind wrote one, else null. */
+/** The first guide page (/sfj/guides/<x>/) the guides kind wrote; throws when there is none. */
 function guidePage(ctx) {
-  const dir = path.join(ctx.siteDir, 'guides');
-  if (!fs.existsSync(dir)) return null;
-  const names = fs.readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'page' && fs.existsSync(path.join(dir, d.name, 'index.html')))
-    .map((d) => d.name).sort();
-  return names.length ? `guides/${names[0]}/` : null;
+  return firstChild(ctx, 'guides');
 }
-
-const GUIDES_MISSING = 'no guide page in the build (/sfj/guides/<slug>/): the guides kind is not merged yet';
 
 /**
  * Records what a page does: every request URL, console errors, uncaught exceptions and CSP
@@ -127,4 +116,4 @@ function reportDir() {
   return REPORT_DIR;
 }
 
-module.exports = { openReadingSettings, useSuite, samplePages, guidePage, GUIDES_MISSING, watch, offHost, reportDir, CHROMIUM, CHROMIUM_ARGS };
+module.exports = { openReadingSettings, useSuite, samplePages, guidePage, watch, offHost, reportDir, CHROMIUM, CHROMIUM_ARGS };

@@ -1,6 +1,7 @@
 'use strict';
-// Builds the sample site under /sfj/ and serves it with a real nginx on 127.0.0.1, using the
-// nginx configuration the README documents (nginx/pufa-sfj.conf). Used by run.js once for the
+// Builds the release binary from this checkout, then the sample site under /sfj/ with it, and
+// serves that with a real nginx on 127.0.0.1, using the nginx configuration the README
+// documents (nginx/pufa-sfj.conf). Used by run.js once for the
 // whole suite; a test file started on its own (node --test tests/x.test.js) starts its own.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -31,15 +32,22 @@ function nginxBinary() {
   throw new Error('nginx not found: install Debian\'s nginx (apt-get install -y nginx) or set NGINX');
 }
 
+/**
+ * Builds the release binary from this checkout (`cargo build --release --locked --quiet`, a
+ * no-op when it is up to date) and returns its path, so the suite never tests a stale binary.
+ */
 function pufaBinary() {
-  const bin = process.env.PUFA_BIN || path.join(REPO, 'target', 'release', 'pufa');
-  if (!fs.existsSync(bin)) {
-    throw new Error(`${bin} is missing: run \`cargo build --release\` first (or set PUFA_BIN)`);
-  }
+  const r = spawnSync('cargo', ['build', '--release', '--locked', '--quiet'],
+    { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.error) throw new Error(`cannot run cargo to build pufa: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`cargo build --release --locked failed (exit ${r.status})`);
+  const target = process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target');
+  const bin = path.join(target, 'release', 'pufa');
+  if (!fs.existsSync(bin)) throw new Error(`cargo built no ${bin}`);
   return bin;
 }
 
-/** Builds content/ with the release binary into OUT/sfj/ for the given base URL. */
+/** Builds the release binary, then content/ with it into OUT/sfj/ for the given base URL. */
 function buildSite(baseUrl, outRoot) {
   const out = path.join(outRoot, 'sfj');
   const r = spawnSync(pufaBinary(), ['build', '--root', REPO, '--out', out, '--base-url', baseUrl, '--quiet'],
