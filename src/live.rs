@@ -51,6 +51,10 @@ pub struct LiveSite {
     pending: Pending,
     /// The search index the served files hold, updated in each rebuild.
     search: Option<SearchState>,
+    /// The output paths the last incremental rebuild's plan claimed, so that the next one
+    /// can delete what is no longer claimed (a term page whose last page dropped the term).
+    /// `None` after a full build, which leaves no stale file.
+    claimed: Option<HashSet<String>>,
 }
 
 /// How a changed file is handled.
@@ -74,6 +78,7 @@ impl LiveSite {
             site: None,
             pending: Pending::Everything,
             search: None,
+            claimed: None,
         }
     }
 
@@ -108,6 +113,7 @@ impl LiveSite {
         };
         let (summary, search) = pipeline::build_keeping_index(&loaded, &self.out);
         self.search = search;
+        self.claimed = None;
         let failed = summary.errors() > 0;
         self.pending = if failed {
             Pending::Everything
@@ -148,6 +154,7 @@ impl LiveSite {
         {
             return self.full();
         }
+        let claimed = self.claimed_paths();
         let mut wanted = match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::Paths(paths) => paths,
             _ => HashSet::new(),
@@ -165,9 +172,18 @@ impl LiveSite {
                 Change::Everything => unreachable!("handled above"),
             }
         }
-        let mut rebuild = self.write(wanted);
+        let mut rebuild = self.write(wanted, claimed);
         rebuild.elapsed_ms = started.elapsed().as_millis();
         rebuild
+    }
+
+    /// The output paths the served folder holds, as its last plan claimed them.
+    fn claimed_paths(&mut self) -> HashSet<String> {
+        match (self.claimed.take(), &self.site) {
+            (Some(claimed), _) => claimed,
+            (None, Some(site)) => crate::plan::plan(site).claims.into_keys().collect(),
+            (None, None) => HashSet::new(),
+        }
     }
 
     /// The site's findings as they stand, when nothing needed rebuilding.
@@ -255,13 +271,15 @@ impl LiveSite {
         Some(outputs)
     }
 
-    fn write(&mut self, wanted: HashSet<String>) -> Rebuild {
+    /// Rewrites `wanted` and deletes what was `claimed` before the edit and is no longer.
+    fn write(&mut self, wanted: HashSet<String>, claimed: HashSet<String>) -> Rebuild {
         let Some(site) = &self.site else {
             return Rebuild::default();
         };
         let plan = crate::plan::plan(site);
         let mut diagnostics = pipeline::findings(site, &plan);
         if diagnostics.iter().any(Diagnostic::is_error) {
+            self.claimed = Some(claimed);
             self.pending = Pending::Paths(wanted);
             return Rebuild {
                 diagnostics,
@@ -271,6 +289,18 @@ impl LiveSite {
         let staging = Staging::direct(&self.out, wanted);
         crate::write::write_site(site, &plan, &staging, &mut diagnostics);
         let mut written = staging.written();
+        let now: HashSet<String> = plan.claims.into_keys().collect();
+        for stale in claimed.difference(&now) {
+            let path = self.out.join(stale);
+            if std::fs::remove_file(&path).is_ok() {
+                written.push(stale.clone());
+                // The folder of a page's index.html goes with it once empty.
+                if let Some(folder) = path.parent() {
+                    let _ = std::fs::remove_dir(folder);
+                }
+            }
+        }
+        self.claimed = Some(now);
         let records = staging.take_records();
         if let Some((index, published)) = &mut self.search
             && !records.is_empty()
@@ -321,7 +351,7 @@ fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
         || old.meta.taxonomies != new.meta.taxonomies;
     if listed {
         outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
-        outputs.extend(["index.html", "atom.xml", "sitemap.xml"].map(String::from));
+        outputs.extend(["index.html", "atom.xml", "sitemap.xml", "404.html"].map(String::from));
         let terms: BTreeSet<(&String, &String)> = old
             .meta
             .taxonomies

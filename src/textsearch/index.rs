@@ -549,7 +549,8 @@ impl Index {
             .filter(|(_, p)| ids.iter().any(|&i| p.has(i as u32)))
             .map(|(&k, _)| k)
             .collect();
-        keys.extend(new.keys().filter(|k| !self.postings.contains_key(k)));
+        let had: std::collections::HashSet<Key> = keys.iter().copied().collect();
+        keys.extend(new.keys().filter(|k| !had.contains(k)));
         for key in keys {
             let postings = self.postings.entry(key).or_default();
             let before = postings.clone();
