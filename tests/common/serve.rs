@@ -1,6 +1,6 @@
 //! Starting the real `pufa serve` on a free 127.0.0.1 port; the guard kills it when dropped.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
@@ -33,7 +33,8 @@ impl Drop for Server {
     }
 }
 
-/// Starts `pufa serve --port 0` on `site` and reads the address and scratch folder it prints.
+/// Starts `pufa serve --port 0` on `site` (the system picks a free port) and reads the address
+/// and scratch folder it prints; if it prints nothing, fails with what it wrote to stderr.
 pub fn start(site: &Site) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
         .args([
@@ -44,11 +45,15 @@ pub fn start(site: &Site) -> Server {
             "0",
         ])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start pufa serve");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().expect("a first line").unwrap();
+    let Some(Ok(first)) = lines.next() else {
+        let mut stderr = String::new();
+        let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+        panic!("pufa serve printed nothing; stderr: {stderr}");
+    };
     let port = first
         .split("http://127.0.0.1:")
         .nth(1)
@@ -62,6 +67,9 @@ pub fn start(site: &Site) -> Server {
         .map(PathBuf::from)
         .unwrap_or_else(|| panic!("no scratch folder in {first:?}"));
     std::thread::spawn(move || for _ in lines {});
+    // Drained, so that a server logging many rebuilds never blocks on a full pipe.
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
     Server {
         child,
         port,
