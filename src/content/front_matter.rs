@@ -157,64 +157,10 @@ pub fn parse(source: &YamlSource, taxonomies: &[String]) -> Result<PageMeta, Vec
     let raw: RawCommon = source.parse().map_err(|d| vec![d])?;
     let top: TopLevel = source.parse().map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let mut date = |field: &Option<Spanned<String>>| {
-        let spanned = field.as_ref()?;
-        match parse_date(&spanned.value) {
-            Ok(ts) => Some(ts),
-            Err(message) => {
-                errors.push(
-                    source.diagnostic_at(
-                        Diagnostic::error("bad-date", source.file, message)
-                            .with_help("write dates as 2025-02-19 or 2025-02-19T10:00:00+08:00"),
-                        &spanned.referenced,
-                    ),
-                );
-                None
-            }
-        }
-    };
+    let mut date = |field: &Option<Spanned<String>>| checked_date(source, field, &mut errors);
     let (date_v, updated, publish) = (date(&raw.date), date(&raw.updated), date(&raw.publish));
-    let sort_by = match raw.sort_by.as_ref().map(|s| s.value.as_str()) {
-        None | Some("date") => SortBy::Date,
-        Some("weight") => SortBy::Weight,
-        Some("title") => SortBy::Title,
-        Some(other) => {
-            let spanned = raw.sort_by.as_ref().map(|s| &s.referenced);
-            errors.push(
-                source.diagnostic_at(
-                    Diagnostic::error(
-                        "bad-sort-by",
-                        source.file,
-                        format!("unknown sort_by `{other}`"),
-                    )
-                    .with_help("use `date` (newest first), `weight` or `title`"),
-                    spanned.unwrap_or(&serde_saphyr::Location::UNKNOWN),
-                ),
-            );
-            SortBy::Date
-        }
-    };
-    let mut taxonomy_values = BTreeMap::new();
-    for (key, value) in &top.0 {
-        if taxonomies.contains(&key.value) {
-            match terms(&value.value) {
-                Some(list) => {
-                    taxonomy_values.insert(key.value.clone(), list);
-                }
-                None => errors.push(
-                    source.diagnostic_at(
-                        Diagnostic::error(
-                            "yaml-type",
-                            source.file,
-                            format!("`{}` must be a list of words", key.value),
-                        )
-                        .with_help(format!("e.g. `{}: [法律援助, 宪法]`", key.value)),
-                        &value.referenced,
-                    ),
-                ),
-            }
-        }
-    }
+    let sort_by = checked_sort_by(source, raw.sort_by.as_ref(), &mut errors);
+    let taxonomy_values = taxonomy_terms(source, &top, taxonomies, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -239,6 +185,88 @@ pub fn parse(source: &YamlSource, taxonomies: &[String]) -> Result<PageMeta, Vec
         },
         keys: top.0.into_iter().map(|(k, _)| located(k)).collect(),
     })
+}
+
+/// A date key's value, if present and readable; an unreadable one becomes an error.
+fn checked_date(
+    source: &YamlSource,
+    field: &Option<Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Timestamp> {
+    let spanned = field.as_ref()?;
+    match parse_date(&spanned.value) {
+        Ok(ts) => Some(ts),
+        Err(message) => {
+            errors.push(
+                source.diagnostic_at(
+                    Diagnostic::error("bad-date", source.file, message)
+                        .with_help("write dates as 2025-02-19 or 2025-02-19T10:00:00+08:00"),
+                    &spanned.referenced,
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `sort_by:`, `date` when missing; an unknown order becomes an error (and `date`).
+fn checked_sort_by(
+    source: &YamlSource,
+    sort_by: Option<&Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> SortBy {
+    match sort_by.map(|s| s.value.as_str()) {
+        None | Some("date") => SortBy::Date,
+        Some("weight") => SortBy::Weight,
+        Some("title") => SortBy::Title,
+        Some(other) => {
+            let spanned = sort_by.map(|s| &s.referenced);
+            errors.push(
+                source.diagnostic_at(
+                    Diagnostic::error(
+                        "bad-sort-by",
+                        source.file,
+                        format!("unknown sort_by `{other}`"),
+                    )
+                    .with_help("use `date` (newest first), `weight` or `title`"),
+                    spanned.unwrap_or(&serde_saphyr::Location::UNKNOWN),
+                ),
+            );
+            SortBy::Date
+        }
+    }
+}
+
+/// The terms of each of the site's taxonomies the page uses; a value that is not a list of
+/// words becomes an error.
+fn taxonomy_terms(
+    source: &YamlSource,
+    top: &TopLevel,
+    taxonomies: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut taxonomy_values = BTreeMap::new();
+    for (key, value) in &top.0 {
+        if taxonomies.contains(&key.value) {
+            match terms(&value.value) {
+                Some(list) => {
+                    taxonomy_values.insert(key.value.clone(), list);
+                }
+                None => errors.push(
+                    source.diagnostic_at(
+                        Diagnostic::error(
+                            "yaml-type",
+                            source.file,
+                            format!("`{}` must be a list of words", key.value),
+                        )
+                        .with_help(format!("e.g. `{}: [法律援助, 宪法]`", key.value)),
+                        &value.referenced,
+                    ),
+                ),
+            }
+        }
+    }
+    taxonomy_values
 }
 
 fn locate<T>(source: &YamlSource, spanned: Spanned<T>) -> Located<T> {

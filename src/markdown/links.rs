@@ -146,6 +146,8 @@ fn vague_link_text(text: &str, offset: usize, place: &PagePlace) -> Option<Diagn
         })
 }
 
+/// What a link or image destination becomes in the HTML: site URLs with the base path for
+/// content files, other addresses as written; every problem goes into `report`.
 fn rewrite<'a>(
     dest: &CowStr<'a>,
     image: bool,
@@ -154,13 +156,15 @@ fn rewrite<'a>(
     targets: &LinkTargets,
     report: &mut LinkReport,
 ) -> CowStr<'a> {
-    let error = |code, message: String| {
-        Diagnostic::error(code, place.file, message).at_offset(place.text, offset)
-    };
     if is_script_url(dest) && !targets.unsafe_html {
         report.diagnostics.push(
-            error("unsafe-link", format!("link to `{dest}` runs a script"))
-                .with_help("link to a page or a web address instead"),
+            link_error(
+                place,
+                offset,
+                "unsafe-link",
+                format!("link to `{dest}` runs a script"),
+            )
+            .with_help("link to a page or a web address instead"),
         );
         return CowStr::from("#");
     }
@@ -182,10 +186,11 @@ fn rewrite<'a>(
         }
         return dest.clone();
     }
-    let decoded = percent_decode(path);
-    let Some(resolved) = join(place.dir, &decoded) else {
+    let Some(resolved) = join(place.dir, &percent_decode(path)) else {
         report.diagnostics.push(
-            error(
+            link_error(
+                place,
+                offset,
                 "outside-content",
                 format!("`{dest}` points outside the content folder"),
             )
@@ -193,33 +198,98 @@ fn rewrite<'a>(
         );
         return dest.clone();
     };
-    let with_fragment = |url: String| match fragment {
-        Some(f) => CowStr::from(format!("{url}#{f}")),
-        None => CowStr::from(url),
+    let local = LocalLink {
+        dest,
+        path,
+        fragment,
+        resolved,
+        offset,
     };
-    if !image && resolved.ends_with(".md") {
-        if let Some(url) = targets.pages.get(&resolved) {
-            if let Some(anchor) = fragment {
-                report.anchors.push(PendingAnchor {
-                    page: Some(resolved.clone()),
-                    anchor: percent_decode(anchor),
-                    offset,
-                });
-            }
-            report.links_to.push(resolved);
-            return with_fragment(site_url(targets.base_path, url));
-        }
-        let diagnostic = match targets.excluded.get(&resolved) {
-            Some(why) => error("link-to-unpublished", format!("`{dest}` links to a page that is not published ({why})"))
-                .with_help("publish that page, or remove the link"),
-            None => error("broken-link", format!("`{dest}` links to a page that does not exist (looked for content/{resolved})"))
-                .with_help("check the file name; links are relative to this page, or start with / for the content folder"),
-        };
-        report.diagnostics.push(diagnostic);
-        return dest.clone();
+    let url = if !image && local.resolved.ends_with(".md") {
+        page_link(local, place, targets, report)
+    } else {
+        file_link(local, image, place, targets, report)
+    };
+    match (url, fragment) {
+        (Some(url), Some(f)) => CowStr::from(format!("{url}#{f}")),
+        (Some(url), None) => CowStr::from(url),
+        (None, _) => dest.clone(),
     }
+}
+
+/// A link inside the content folder, resolved against the linking page's folder.
+struct LocalLink<'d> {
+    /// The destination as written.
+    dest: &'d str,
+    /// The destination without fragment and query.
+    path: &'d str,
+    fragment: Option<&'d str>,
+    /// The content path it points at (`guides/aid.md`).
+    resolved: String,
+    /// Where the link is in the file's text, for diagnostics.
+    offset: usize,
+}
+
+/// An error at the link's place in the file.
+fn link_error(place: &PagePlace, offset: usize, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic::error(code, place.file, message).at_offset(place.text, offset)
+}
+
+/// The site URL of a link to a `.md` page (its anchor queued for checking), or `None` with an
+/// error when that page does not exist or is not published.
+fn page_link(
+    link: LocalLink,
+    place: &PagePlace,
+    targets: &LinkTargets,
+    report: &mut LinkReport,
+) -> Option<String> {
+    let LocalLink {
+        dest,
+        fragment,
+        resolved,
+        offset,
+        ..
+    } = link;
+    if let Some(url) = targets.pages.get(&resolved) {
+        if let Some(anchor) = fragment {
+            report.anchors.push(PendingAnchor {
+                page: Some(resolved.clone()),
+                anchor: percent_decode(anchor),
+                offset,
+            });
+        }
+        report.links_to.push(resolved);
+        return Some(site_url(targets.base_path, url));
+    }
+    let error = |code, message| link_error(place, offset, code, message);
+    let diagnostic = match targets.excluded.get(&resolved) {
+        Some(why) => error("link-to-unpublished", format!("`{dest}` links to a page that is not published ({why})"))
+            .with_help("publish that page, or remove the link"),
+        None => error("broken-link", format!("`{dest}` links to a page that does not exist (looked for content/{resolved})"))
+            .with_help("check the file name; links are relative to this page, or start with / for the content folder"),
+    };
+    report.diagnostics.push(diagnostic);
+    None
+}
+
+/// The site URL of a link to an asset or to a generated page (`/tags/`, checked once the site
+/// is written), or `None` with an error when the file does not exist.
+fn file_link(
+    link: LocalLink,
+    image: bool,
+    place: &PagePlace,
+    targets: &LinkTargets,
+    report: &mut LinkReport,
+) -> Option<String> {
+    let LocalLink {
+        dest,
+        path,
+        resolved,
+        offset,
+        ..
+    } = link;
     if targets.assets.contains(&resolved) {
-        return with_fragment(site_url(
+        return Some(site_url(
             targets.base_path,
             &format!("/{}", encode_path(&resolved)),
         ));
@@ -231,15 +301,15 @@ fn rewrite<'a>(
         } else {
             ""
         };
-        return with_fragment(site_url(
+        return Some(site_url(
             targets.base_path,
             &format!("/{}{trailing}", encode_path(&resolved)),
         ));
     }
     let what = if image { "image" } else { "file" };
-    report.diagnostics.push(error(if image { "missing-image" } else { "missing-file" }, format!("the {what} `{dest}` does not exist (looked for content/{resolved})"))
+    report.diagnostics.push(link_error(place, offset, if image { "missing-image" } else { "missing-file" }, format!("the {what} `{dest}` does not exist (looked for content/{resolved})"))
         .with_help("check the file name and folder; paths are relative to this page, or start with / for the content folder"));
-    dest.clone()
+    None
 }
 
 /// `/tags/` or `/search`: a path to a generated page rather than to a file.
