@@ -237,6 +237,29 @@ pub fn route_map(
         svg,
         "<rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{HEIGHT}\"/>"
     );
+    draw_path(&mut svg, &placed);
+    draw_stops(&mut svg, stops, &placed, current);
+    scale_bar(&mut svg, stops, &placed);
+    let _ = write!(
+        svg,
+        "<text class=\"map-note\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">示意图 · 上北下南</text>",
+        WIDTH - 8.0,
+        HEIGHT - 10.0
+    );
+    svg.push_str("</svg>");
+    let names = legend(stops, &placed);
+    if !names.is_empty() {
+        let _ = write!(
+            svg,
+            "<p class=\"map-legend\">图中编号：{}</p>",
+            escape(&names.join("；"))
+        );
+    }
+    svg
+}
+
+/// The route as one line through the stops in order (nothing for a single stop).
+fn draw_path(svg: &mut String, placed: &[Placed]) {
     if placed.len() > 1 {
         let points: Vec<String> = placed
             .iter()
@@ -248,7 +271,11 @@ pub fn route_map(
             points.join(" ")
         );
     }
-    for (i, (stop, p)) in stops.iter().zip(&placed).enumerate() {
+}
+
+/// Each stop as a numbered circle, `current` highlighted, with its name where it fits.
+fn draw_stops(svg: &mut String, stops: &[MapStop], placed: &[Placed], current: Option<usize>) {
+    for (i, (stop, p)) in stops.iter().zip(placed).enumerate() {
         let class = if current == Some(i) {
             "map-stop current"
         } else {
@@ -268,23 +295,6 @@ pub fn route_map(
             p.label.map(|b| label(stop, &b)).unwrap_or_default(),
         );
     }
-    scale_bar(&mut svg, stops, &placed);
-    let _ = write!(
-        svg,
-        "<text class=\"map-note\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">示意图 · 上北下南</text>",
-        WIDTH - 8.0,
-        HEIGHT - 10.0
-    );
-    svg.push_str("</svg>");
-    let names = legend(stops, &placed);
-    if !names.is_empty() {
-        let _ = write!(
-            svg,
-            "<p class=\"map-legend\">图中编号：{}</p>",
-            escape(&names.join("；"))
-        );
-    }
-    svg
 }
 
 /// A name in its box, drawn from the box's left edge on its middle line.
