@@ -27,10 +27,12 @@ pub struct Rebuild {
     pub written: Vec<String>,
     /// Every current finding; when any is an error nothing was written.
     pub diagnostics: Vec<Diagnostic>,
+    /// How long the rebuild took, in milliseconds, for the terminal line and the browser overlay.
     pub elapsed_ms: u128,
 }
 
 impl Rebuild {
+    /// The findings that stopped this rebuild from writing.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
@@ -77,6 +79,7 @@ impl LiveSite {
         }
     }
 
+    /// The folder the site is written to and served from.
     pub fn out(&self) -> &Path {
         &self.out
     }

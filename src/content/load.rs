@@ -18,6 +18,7 @@ use crate::markdown::Rendered;
 use crate::text::decode_text;
 use crate::yaml::YamlSource;
 
+/// What decides which pages a build publishes.
 pub struct LoadOptions {
     /// Build drafts and pages scheduled for later (`--drafts`).
     pub drafts: bool,

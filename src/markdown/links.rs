@@ -22,6 +22,8 @@ pub struct LinkTargets<'a> {
     pub assets: &'a HashSet<String>,
     /// `/` or `/sfj/`.
     pub base_path: &'a str,
+    /// site.yaml `markdown.unsafe_html`: when false, `javascript:` and similar links are replaced
+    /// by `#` and reported.
     pub unsafe_html: bool,
     /// The build's images, for responsive `<img>` tags; `None` leaves images as plain tags.
     pub images: Option<&'a ImageStore>,
@@ -32,24 +34,30 @@ pub struct LinkTargets<'a> {
 pub struct PendingAnchor {
     /// The linked page's content path; `None` for the page itself.
     pub page: Option<String>,
+    /// The fragment, percent-decoded, as heading ids are written.
     pub anchor: String,
+    /// Byte offset of the link in the file's text, for the diagnostic.
     pub offset: usize,
 }
 
 /// What the links pass learned about one page.
 #[derive(Debug, Default)]
 pub struct LinkReport {
+    /// Fragments to check once every page's heading ids are known.
     pub anchors: Vec<PendingAnchor>,
     /// Root-relative links that are not `.md` files (`/tags/`): checked against the written site.
     pub site_paths: Vec<(String, usize)>,
     /// Content paths of the pages this page links to.
     pub links_to: Vec<String>,
+    /// Broken, unsafe and unclear links on this page.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Where a page is, for resolving its relative links and reporting problems.
 pub struct PagePlace<'a> {
+    /// As editors see it, for diagnostics: `content/guides/legal-aid.md`.
     pub file: &'a str,
+    /// The file's whole text, so that offsets become line:column.
     pub text: &'a str,
     /// Offset of the Markdown body in `text`.
     pub body_start: usize,
@@ -57,6 +65,9 @@ pub struct PagePlace<'a> {
     pub dir: &'a str,
 }
 
+/// The links pass: every link and image destination becomes its site URL (with the base path), link
+/// text that does not say where it goes is reported, and what can only be checked later (anchors,
+/// generated pages) is queued in the report.
 pub fn resolve<'a>(
     events: Vec<Spanned<'a>>,
     place: &PagePlace,

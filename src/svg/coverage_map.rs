@@ -21,16 +21,23 @@ const MARK: f64 = 6.0;
 
 /// A village or community to draw.
 pub struct MapPlace<'a> {
+    /// The name drawn beside its mark, where it fits.
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
+    /// Inside the service circle: drawn as a circle, else as a triangle.
     pub reached: bool,
 }
 
 /// A service point to draw.
 pub struct MapPoint<'a> {
+    /// The point's name, in its tooltip and as a label where it fits.
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
 }
 

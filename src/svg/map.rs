@@ -24,18 +24,26 @@ const FOOTER: f64 = 44.0;
 
 /// A stop to draw.
 pub struct MapStop<'a> {
+    /// The stop's number on the route, drawn in its circle and used in the legend.
     pub number: usize,
+    /// The stop's name, drawn beside it where it fits (else listed in the legend).
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
 }
 
 /// A rectangle in user units: where a label's text (at its largest) or a marker lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Box {
+    /// Left edge, in the drawing's user units (x grows to the right).
     pub left: f64,
+    /// Top edge, in user units (y grows downwards).
     pub top: f64,
+    /// Right edge, in user units.
     pub right: f64,
+    /// Bottom edge, in user units.
     pub bottom: f64,
 }
 
@@ -68,7 +76,9 @@ impl Box {
 /// Where a stop lands in the picture, and where its full name goes, if it fits anywhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
+    /// The stop's centre, in user units from the left edge.
     pub x: f64,
+    /// The stop's centre, in user units from the top edge.
     pub y: f64,
     /// The name's box at its largest size; `None`: the name is in the legend under the map.
     pub label: Option<Box>,
