@@ -311,8 +311,7 @@ pub struct Config {
     /// The legal-aid hotline shown on every page, `12348` by default.
     pub hotline: String,
     /// The towns and townships (乡镇) the site serves, in site.yaml's order: directory entries
-    /// and coverage places must name one of them, and pages per region use its pinyin as the
-    /// URL segment.
+    /// and coverage places must name one of them; each region's pinyin names it in URLs.
     pub regions: Vec<String>,
     /// The main navigation, in order.
     pub menu: Vec<MenuItem>,

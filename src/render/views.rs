@@ -14,19 +14,22 @@ use crate::url::{pager_path, site_url};
 pub struct SiteView<'a> {
     /// The site's name from site.yaml `title:`, for `<title>` and the header.
     pub title: &'a str,
-    /// site.yaml `description:`, the default `<meta name="description">`.
+    /// site.yaml `description:`, the site-wide summary; empty when missing. Each page's own
+    /// description is `meta.description`.
     pub description: &'a str,
-    /// The absolute address ending in `/` (`https://www.county.gov.cn/sfj/`); templates build
-    /// canonical links from it.
+    /// The absolute address ending in `/` (`https://www.county.gov.cn/sfj/`), for the rare
+    /// absolute link a theme builds itself; pages get `page.permalink` and `canonical` ready.
     pub base_url: &'a str,
     /// The path part of `base_url` (`/` or `/sfj/`); every URL handed to templates already starts
     /// with it.
     pub base_path: &'a str,
     /// The `lang` of `<html>`, `zh-CN` unless site.yaml says otherwise.
     pub language: &'a str,
-    /// The office that publishes the site (信息来源), shown in the footer and page metadata.
+    /// The office that publishes the site (信息来源); may be empty, so themes fall back to
+    /// `site.title`.
     pub publisher: &'a str,
-    /// The legal-aid hotline shown in the header; `12348` unless site.yaml sets `hotline:`.
+    /// The legal-aid hotline, `12348` unless site.yaml sets `hotline:`: the default theme
+    /// offers it as a `tel:` link wherever no other number is published.
     pub hotline: &'a str,
     /// The registration numbers for the footer (网站标识码, ICP备案号, 公安机关备案号, contact).
     pub footer: &'a Footer,
@@ -138,7 +141,7 @@ pub struct GovMeta {
     pub pub_date: String,
     /// `<meta name="ContentSource">`: the publishing office from site.yaml `publisher:`.
     pub content_source: String,
-    /// `<meta name="Description">`: the page summary.
+    /// The page summary, for `<meta name="description">`.
     pub description: String,
     /// `<meta name="Keywords">`: every taxonomy term of the page, joined by commas.
     pub keywords: String,
@@ -268,8 +271,8 @@ impl<'a> PageView<'a> {
 /// other sites' images.
 #[derive(Serialize)]
 pub struct ImageView {
-    /// The image URL for `src`: the processed original's fingerprinted copy, or the path as
-    /// written.
+    /// The URL for `src`: for a processed image the largest resized copy below full size (what
+    /// browsers without `srcset` load), else the path as written, resolved from the page.
     pub url: String,
     /// The front matter's `image_alt:`, empty when missing (the image is then decorative).
     pub alt: String,

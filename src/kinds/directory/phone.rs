@@ -35,8 +35,7 @@ pub struct ShownPhone {
     pub href: Option<String>,
     /// The international form for vCards (`tel:+86-359-8561234`); `None` when masked.
     pub uri: Option<String>,
-    /// Whether it is a mobile number (the kind masked when site.yaml's `directory.mask_mobile` is
-    /// set).
+    /// Whether it is a mobile number: the numbers site.yaml's `directory.mask_mobile` masks.
     pub mobile: bool,
 }
 
