@@ -30,7 +30,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// The port to listen on; 0 picks a free one.
     pub port: u16,
-    /// `--drafts`: serve pages marked `draft: true` as well.
+    /// `--drafts`: also serve drafts and pages whose `publish:` date is to come.
     pub drafts: bool,
 }
 

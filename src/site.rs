@@ -24,7 +24,8 @@ pub struct BuildOptions {
     /// `--base-url`: replaces site.yaml's `base_url` (with a trailing `/` added), for previews and
     /// staging servers.
     pub base_url: Option<String>,
-    /// `--drafts`: build pages marked `draft: true` as well.
+    /// `--drafts`: also build pages marked `draft: true` and those whose `publish:` date is to
+    /// come.
     pub drafts: bool,
     /// Where the build reports how far it has got (nowhere by default).
     pub progress: Reporter,
@@ -60,7 +61,8 @@ pub type SearchState = (crate::textsearch::Index, std::collections::BTreeSet<Str
 pub struct BuildSummary {
     /// How many HTML pages were written (or, for `check`, rendered).
     pub pages: usize,
-    /// How many files were written in all (HTML, feeds, images, CSV, …); for `check`, how many would be.
+    /// How many files were written in all (HTML, feeds, images, CSV, …); for `check`, how many
+    /// would be.
     pub files: usize,
     /// Every warning and error, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,

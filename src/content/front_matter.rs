@@ -125,7 +125,7 @@ pub struct PageMeta {
     pub date: Option<Timestamp>,
     /// `updated:`, the last substantial revision, shown as 更新日期 and used in sitemaps.
     pub updated: Option<Timestamp>,
-    /// `publish:`, a scheduled date: the page is left out of the build until then.
+    /// `publish:`, a scheduled date: the page is left out of builds until then (unless `--drafts`).
     pub publish: Option<Timestamp>,
     /// `draft: true` leaves the page out unless the build is run with `--drafts`.
     pub draft: bool,
