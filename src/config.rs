@@ -48,7 +48,10 @@ struct RawConfig {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
+    /// The entry's text.
     pub title: String,
+    /// A site path from the root (`/news/`, base path added when rendered) or a full `http(s)://`
+    /// address; anything else is refused.
     pub url: String,
 }
 
@@ -72,6 +75,7 @@ pub struct Footer {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `markdown:` in site.yaml: how editors' Markdown is turned into HTML.
 pub struct MarkdownOptions {
     /// Raw HTML in Markdown is escaped unless the site opts in.
     #[serde(default)]
@@ -80,7 +84,10 @@ pub struct MarkdownOptions {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `images:` in site.yaml: the responsive copies made of JPEG, PNG and WebP pictures.
 pub struct ImageOptions {
+    /// The widths in pixels of the copies made of each image (never wider than the original); all
+    /// positive. Default `[480, 960, 1440]`.
     pub widths: Vec<u32>,
 }
 
@@ -210,6 +217,8 @@ impl RawCoverage {
 /// `search:` in site.yaml: `false` turns search off; a map keeps it on with options.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
+    /// False when site.yaml says `search: false`: no index is written and templates show no search
+    /// box.
     pub enabled: bool,
     /// Words citizens type → the words the site uses: `{ 退休金: [养老保险] }`.
     pub synonyms: BTreeMap<String, Vec<String>>,
@@ -285,27 +294,44 @@ pub struct Accessibility {
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The site's name (`title:`, required).
     pub title: String,
+    /// `description:`, the site-wide summary; empty when missing.
     pub description: String,
     /// Always ends with `/`: `https://www.county.gov.cn/sfj/`.
     pub base_url: String,
     /// The path part of `base_url`, prepended to every link: `/` or `/sfj/`.
     pub base_path: String,
+    /// The `lang` of every page: a BCP 47 tag, `zh-CN` by default.
     pub language: String,
+    /// The theme's folder name under `themes/`, or `default` for the embedded theme.
     pub theme: String,
+    /// The office that publishes the site (信息来源); empty when missing.
     pub publisher: String,
+    /// The legal-aid hotline shown on every page, `12348` by default.
     pub hotline: String,
+    /// The towns and townships (乡镇) the site serves, in site.yaml's order: directory entries
+    /// and coverage places must name one of them; each region's pinyin names it in URLs.
     pub regions: Vec<String>,
+    /// The main navigation, in order.
     pub menu: Vec<MenuItem>,
+    /// The taxonomy names pages may use as front-matter keys (`tags` by default): lowercase ASCII,
+    /// never a key pufa already reads.
     pub taxonomies: Vec<String>,
+    /// The registration numbers in every page's footer.
     pub footer: Footer,
+    /// How Markdown is rendered (raw HTML escaped unless opted in).
     pub markdown: MarkdownOptions,
+    /// Which widths images are resized to.
     pub images: ImageOptions,
+    /// Site-wide choices for `kind: directory` sections.
     pub directory: DirectoryOptions,
     /// How `kind: coverage` sections measure the service circle.
     pub coverage: CoverageOptions,
     /// The Chinese search index under `/search/`.
     pub search: SearchOptions,
+    /// The accessibility statement's facts (contact, last check), for `/accessibility/` and the
+    /// footer.
     pub accessibility: Accessibility,
     /// A warning, located at `base_url`, when the address is an example or local one: kinds
     /// that print the address (QR codes, signs) report it, since paper cannot be rebuilt.
@@ -349,59 +375,21 @@ impl RawConfig {
     ) -> Result<Config, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let base_url = base_url_override.map_or(self.base_url.value.clone(), str::to_string);
-        let base_path = match parse_base_url(&base_url) {
-            Ok(path) => path,
-            Err(message) => {
-                let d = Diagnostic::error("bad-base-url", CONFIG_PATH, message)
-                    .with_help("write the address the site is published at, e.g. `https://sfj.example.gov.cn/` or `https://www.county.gov.cn/sfj/`");
-                errors.push(if base_url_override.is_some() {
-                    Diagnostic {
-                        file: "--base-url".into(),
-                        ..d
-                    }
-                } else {
-                    source.diagnostic_at(d, &self.base_url.referenced)
-                });
-                String::from("/")
-            }
-        };
-        for item in &self.menu {
-            let url = &item.value.url;
-            if !(url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://"))
-            {
-                errors.push(
-                    source.diagnostic_at(
-                        Diagnostic::error(
-                            "bad-menu-url",
-                            CONFIG_PATH,
-                            format!("menu link `{url}` is neither a site path nor a full URL"),
-                        )
-                        .with_help(format!(
-                            "write site paths from the root, e.g. `/{}`",
-                            url.trim_start_matches("./")
-                        )),
-                        &item.referenced,
-                    ),
-                );
-            }
-        }
-        let taxonomies = self.taxonomies.map_or_else(|| vec!["tags".to_string()], |list| {
-            list.into_iter()
-                .filter_map(|name| {
-                    let ok = !name.value.is_empty()
-                        && name.value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                        && !crate::keys::is_reserved_key(&name.value);
-                    if !ok {
-                        errors.push(source.diagnostic_at(
-                            Diagnostic::error("bad-taxonomy", CONFIG_PATH, format!("`{}` cannot be a taxonomy name", name.value))
-                                .with_help("use lowercase ASCII letters that are not already a front-matter key, e.g. `tags` or `categories`"),
-                            &name.referenced,
-                        ));
-                    }
-                    ok.then_some(name.value)
-                })
-                .collect()
+        let base_url_at = &self.base_url.referenced;
+        let at_base_url = |d| located_at_base_url(d, source, base_url_at, base_url_override);
+        let base_path = parse_base_url(&base_url).unwrap_or_else(|message| {
+            errors.push(at_base_url(bad_base_url(message)));
+            String::from("/")
         });
+        errors.extend(
+            self.menu
+                .iter()
+                .filter_map(|item| menu_url_error(item, source)),
+        );
+        let taxonomies = self.taxonomies.map_or_else(
+            || vec!["tags".to_string()],
+            |list| checked_taxonomies(list, source, &mut errors),
+        );
         errors.extend(check_synonyms(&self.search.synonyms));
         let language = self.language.map_or_else(
             || "zh-CN".to_string(),
@@ -411,28 +399,10 @@ impl RawConfig {
             || "default".to_string(),
             |name| checked(name, is_theme_name, source, &mut errors, theme_error),
         );
-        if self.images.widths.is_empty() || self.images.widths.contains(&0) {
-            errors.push(
-                Diagnostic::error(
-                    "bad-image-widths",
-                    CONFIG_PATH,
-                    "images.widths must list positive pixel widths",
-                )
-                .with_help("e.g. `images: { widths: [480, 960, 1440] }`"),
-            );
-        }
+        errors.extend(image_widths_error(&self.images));
         let accessibility = self.accessibility.check(source, &mut errors);
         let coverage = self.coverage.check(source, &mut errors);
-        let placeholder_base_url = placeholder_warning(&base_url).map(|d| {
-            if base_url_override.is_some() {
-                Diagnostic {
-                    file: "--base-url".into(),
-                    ..d
-                }
-            } else {
-                source.diagnostic_at(d, &self.base_url.referenced)
-            }
-        });
+        let placeholder_base_url = placeholder_warning(&base_url).map(at_base_url);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -463,6 +433,88 @@ impl RawConfig {
             placeholder_base_url,
         })
     }
+}
+
+/// Points a finding about the address at `base_url:` in site.yaml, or at `--base-url` when the
+/// command line replaced it.
+fn located_at_base_url(
+    diagnostic: Diagnostic,
+    source: &YamlSource,
+    base_url_at: &serde_saphyr::Location,
+    base_url_override: Option<&str>,
+) -> Diagnostic {
+    if base_url_override.is_some() {
+        Diagnostic {
+            file: "--base-url".into(),
+            ..diagnostic
+        }
+    } else {
+        source.diagnostic_at(diagnostic, base_url_at)
+    }
+}
+
+/// An unusable `base_url:` (or `--base-url`), with an example of a usable one.
+fn bad_base_url(message: String) -> Diagnostic {
+    Diagnostic::error("bad-base-url", CONFIG_PATH, message)
+        .with_help("write the address the site is published at, e.g. `https://sfj.example.gov.cn/` or `https://www.county.gov.cn/sfj/`")
+}
+
+/// A menu link must be a site path from the root or a full `http(s)://` address.
+fn menu_url_error(item: &Spanned<MenuItem>, source: &YamlSource) -> Option<Diagnostic> {
+    let url = &item.value.url;
+    if url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://") {
+        return None;
+    }
+    Some(
+        source.diagnostic_at(
+            Diagnostic::error(
+                "bad-menu-url",
+                CONFIG_PATH,
+                format!("menu link `{url}` is neither a site path nor a full URL"),
+            )
+            .with_help(format!(
+                "write site paths from the root, e.g. `/{}`",
+                url.trim_start_matches("./")
+            )),
+            &item.referenced,
+        ),
+    )
+}
+
+/// The usable taxonomy names of `taxonomies:`; each unusable one (not lowercase ASCII, or
+/// already a front-matter key) becomes an error instead.
+fn checked_taxonomies(
+    list: Vec<Spanned<String>>,
+    source: &YamlSource,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    list.into_iter()
+        .filter_map(|name| {
+            let ok = !name.value.is_empty()
+                && name.value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && !crate::keys::is_reserved_key(&name.value);
+            if !ok {
+                errors.push(source.diagnostic_at(
+                    Diagnostic::error("bad-taxonomy", CONFIG_PATH, format!("`{}` cannot be a taxonomy name", name.value))
+                        .with_help("use lowercase ASCII letters that are not already a front-matter key, e.g. `tags` or `categories`"),
+                    &name.referenced,
+                ));
+            }
+            ok.then_some(name.value)
+        })
+        .collect()
+}
+
+/// `images.widths` must be a non-empty list of positive widths.
+fn image_widths_error(images: &ImageOptions) -> Option<Diagnostic> {
+    (images.widths.is_empty() || images.widths.contains(&0)).then(|| {
+        Diagnostic::error(
+            "bad-image-widths",
+            CONFIG_PATH,
+            "images.widths must list positive pixel widths",
+        )
+        .with_help("e.g. `images: { widths: [480, 960, 1440] }`")
+    })
 }
 
 /// A synonym is one word (what a citizen types between spaces) standing for other words.

@@ -11,21 +11,28 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails the build: `pufa build` and `pufa check` exit 1 and nothing is published.
     Error,
+    /// Printed and counted, but the site is still written.
     Warning,
 }
 
 /// One finding about the site, pointing at the place an editor has to change.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
+    /// Whether this finding fails the build.
     pub severity: Severity,
     /// A short stable name (`unknown-key`, `broken-link`, …) for CI annotations and tests.
     pub code: &'static str,
     /// The file as the editor knows it, relative to the site root (`content/about.md`).
     pub file: String,
+    /// 1-based line in `file`; `None` for findings about a whole file or the site.
     pub line: Option<usize>,
+    /// 1-based column in characters (not bytes), so it matches what an editor's cursor shows.
     pub column: Option<usize>,
+    /// What is wrong, in the editor's terms, in one sentence.
     pub message: String,
+    /// What to do about it, shown as `help:` under the location.
     pub help: Option<String>,
     /// The text of the offending line, shown under the location.
     #[serde(skip)]
@@ -36,10 +43,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding that fails the build; point it with [`Diagnostic::at`] and add a fix with
+    /// [`Diagnostic::with_help`].
     pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, file.into(), message.into())
     }
 
+    /// A finding that is reported but lets the site be written.
     pub fn warning(
         code: &'static str,
         file: impl Into<String>,
@@ -62,6 +72,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds the `help:` line: the change that fixes the finding.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -84,11 +95,14 @@ impl Diagnostic {
         self.at(text, line, column)
     }
 
+    /// Underlines `width` characters from the column (at least 1), to mark the whole offending
+    /// value.
     pub fn underline(mut self, width: usize) -> Self {
         self.width = width.max(1);
         self
     }
 
+    /// True for findings that fail the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -217,14 +231,17 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds one finding; callable from any thread.
     pub fn push(&self, diagnostic: Diagnostic) {
         self.lock().push(diagnostic);
     }
 
+    /// Adds many findings at once.
     pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.lock().extend(diagnostics);
     }
 
+    /// Whether any collected finding is an error, so a step can stop before writing.
     pub fn has_errors(&self) -> bool {
         self.lock().iter().any(Diagnostic::is_error)
     }

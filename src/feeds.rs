@@ -12,6 +12,8 @@ use crate::render::atom::atom;
 use crate::site::Site;
 use crate::xml::escape;
 
+/// The write step for the site-wide Atom feed (dated pages, newest first), the sitemap of every
+/// planned page and robots.txt pointing at it. Returns 0 (they are not pages) or every write error.
 pub fn write_feeds(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let mut results = Vec::new();
     if staging.wants("atom.xml") {

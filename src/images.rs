@@ -50,7 +50,9 @@ const ENCODER_SETTINGS: &str = "pufa images 1; image 0.25: jpeg q82, png default
 /// The formats pufa re-encodes; anything else (SVG, GIF, PDF) is copied as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// JPEG, re-encoded as JPEG at each width.
     Jpeg,
+    /// PNG, re-encoded as PNG at each width.
     Png,
     /// Re-encoded losslessly: the only WebP encoder `image` has.
     WebP,
@@ -84,7 +86,9 @@ impl Format {
 pub struct Variant {
     /// The output path, relative to the site root: `images/hall-480w.jpg`.
     pub path: String,
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels, keeping the original's aspect ratio.
     pub height: u32,
 }
 
@@ -96,6 +100,7 @@ pub struct Responsive {
     pub source: String,
     /// The upright size of the original, in pixels.
     pub width: u32,
+    /// Height in pixels, after EXIF orientation.
     pub height: u32,
     /// Narrowest first; the last one is the full size, published at `source`.
     pub variants: Vec<Variant>,
@@ -183,7 +188,9 @@ impl Reference {
 /// How many images a build encoded and how many it took from the cache.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImageCounts {
+    /// Images encoded by this build.
     pub processed: usize,
+    /// Images whose variants were taken from the cache instead.
     pub reused: usize,
 }
 
@@ -208,6 +215,9 @@ pub struct ImageStore {
 }
 
 impl ImageStore {
+    /// A store for one build: sources under `content_dir`, encoded copies cached in `cache_dir`
+    /// between builds, one copy per width of `widths` narrower than the original (zero and repeated
+    /// widths ignored).
     pub fn new(content_dir: &Path, cache_dir: PathBuf, widths: &[u32]) -> ImageStore {
         let mut widths: Vec<u32> = widths.iter().copied().filter(|&w| w > 0).collect();
         widths.sort_unstable();

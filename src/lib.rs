@@ -2,6 +2,7 @@
 //!
 //! The library decides and never prints; `main.rs` parses the command line and prints.
 
+#![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // A `Diagnostic` carries the file, position, offending line and fix an editor needs; it only
 // travels on the error path, so its size costs nothing worth boxing it for.

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::content::{self, Page, taxonomy};
+use crate::content::{self, Page, Section, taxonomy};
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::pipeline::{self, LinkMaps, render_page};
@@ -27,10 +27,12 @@ pub struct Rebuild {
     pub written: Vec<String>,
     /// Every current finding; when any is an error nothing was written.
     pub diagnostics: Vec<Diagnostic>,
+    /// How long the rebuild took, in milliseconds, for the terminal line and the browser overlay.
     pub elapsed_ms: u128,
 }
 
 impl Rebuild {
+    /// The findings that stopped this rebuild from writing.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
@@ -82,6 +84,7 @@ impl LiveSite {
         }
     }
 
+    /// The folder the site is written to and served from.
     pub fn out(&self) -> &Path {
         &self.out
     }
@@ -326,7 +329,26 @@ fn aliases(page: &Page) -> Vec<&str> {
 /// The outputs an edit from `old` to `new` touches.
 fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
     let mut outputs = HashSet::from([html_path(&new.url)]);
-    // Images the page did not show before are published now.
+    outputs.extend(newly_shown_images(old, new));
+    let section = &site.library.sections[new.section];
+    if changes_lists(old, new) {
+        outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
+        // The home and not-found pages list the guides; the feed and sitemap list every page.
+        outputs.extend(["index.html", "404.html", "atom.xml", "sitemap.xml"].map(String::from));
+        outputs.extend(term_outputs(site, old, new));
+    }
+    let links_changed = old.rendered.links.links_to != new.rendered.links.links_to;
+    if links_changed || old.meta.title != new.meta.title {
+        outputs.extend(linked_pages(site, old, new));
+    }
+    if section.kind.name() != "pages" {
+        outputs.extend(kind_section_outputs(site, section));
+    }
+    outputs
+}
+
+/// Images the page did not show before are published now: their resized copies.
+fn newly_shown_images(old: &Page, new: &Page) -> Vec<String> {
     let shown = |page: &Page| -> Vec<std::sync::Arc<crate::images::Responsive>> {
         page.rendered
             .images
@@ -336,79 +358,85 @@ fn touched(site: &Site, old: &Page, new: &Page) -> HashSet<String> {
             .collect()
     };
     let before = shown(old);
-    outputs.extend(
-        shown(new)
-            .iter()
-            .filter(|image| !before.iter().any(|b| b.source == image.source))
-            .flat_map(|image| image.variants.iter().map(|v| v.path.clone())),
-    );
-    let section = &site.library.sections[new.section];
-    let listed = old.meta.title != new.meta.title
+    shown(new)
+        .iter()
+        .filter(|image| !before.iter().any(|b| b.source == image.source))
+        .flat_map(|image| image.variants.iter().map(|v| v.path.clone()))
+        .collect()
+}
+
+/// Whether the edit changes what lists, feeds and term pages show of the page.
+fn changes_lists(old: &Page, new: &Page) -> bool {
+    old.meta.title != new.meta.title
         || old.meta.date != new.meta.date
         || old.meta.updated != new.meta.updated
         || old.meta.weight != new.meta.weight
         || old.summary() != new.summary()
-        || old.meta.taxonomies != new.meta.taxonomies;
-    if listed {
-        outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
-        outputs.extend(["index.html", "atom.xml", "sitemap.xml", "404.html"].map(String::from));
-        let terms: BTreeSet<(&String, &String)> = old
-            .meta
+        || old.meta.taxonomies != new.meta.taxonomies
+}
+
+/// The taxonomy pages and term list pages of every term the page had or has.
+fn term_outputs(site: &Site, old: &Page, new: &Page) -> Vec<String> {
+    let terms: BTreeSet<(&String, &String)> = old
+        .meta
+        .taxonomies
+        .iter()
+        .chain(&new.meta.taxonomies)
+        .flat_map(|(taxonomy, terms)| terms.iter().map(move |t| (taxonomy, t)))
+        .collect();
+    let mut outputs = Vec::new();
+    for (taxonomy, term) in terms {
+        let url = taxonomy::term_url(taxonomy, term);
+        outputs.push(html_path(&format!("/{taxonomy}/")));
+        // A term can gain a page (and so a list page): allow for one more than it has now.
+        let slug = taxonomy::term_slug(term);
+        let count = site
             .taxonomies
             .iter()
-            .chain(&new.meta.taxonomies)
-            .flat_map(|(taxonomy, terms)| terms.iter().map(move |t| (taxonomy, t)))
-            .collect();
-        for (taxonomy, term) in terms {
-            let url = taxonomy::term_url(taxonomy, term);
-            outputs.insert(html_path(&format!("/{taxonomy}/")));
-            // A term can gain a page (and so a list page): allow for one more than it has now.
-            let slug = taxonomy::term_slug(term);
-            let count = site
-                .taxonomies
-                .iter()
-                .find(|t| &t.name == taxonomy)
-                .and_then(|t| t.terms.iter().find(|x| x.slug == slug))
-                .map_or(0, |t| t.pages.len());
-            let pages = taxonomy::term_list_pages(count + 1);
-            outputs.extend((1..=pages).map(|n| html_path(&pager_path(&url, n))));
-        }
+            .find(|t| &t.name == taxonomy)
+            .and_then(|t| t.terms.iter().find(|x| x.slug == slug))
+            .map_or(0, |t| t.pages.len());
+        let pages = taxonomy::term_list_pages(count + 1);
+        outputs.extend((1..=pages).map(|n| html_path(&pager_path(&url, n))));
     }
-    let links_changed = old.rendered.links.links_to != new.rendered.links.links_to;
-    if links_changed || old.meta.title != new.meta.title {
-        // Pages list the pages that link to them (a guide's "referenced by"): redo the pages
-        // this one links to, before and after the edit.
-        let linked = old.rendered.links.links_to.iter();
-        outputs.extend(
-            linked
-                .chain(&new.rendered.links.links_to)
-                .filter_map(|path| site.library.by_path.get(path))
-                .map(|&i| html_path(&site.library.pages[i].url)),
-        );
-    }
-    if section.kind.name() != "pages" {
-        // Kind pages show their neighbours (a route's stops, map and signs): redo the section.
-        outputs.extend(
-            section
-                .pages
-                .iter()
-                .map(|&i| html_path(&site.library.pages[i].url)),
-        );
-        outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
-        let context = site.kind_context();
-        let index = site
-            .library
-            .sections
+    outputs
+}
+
+/// Pages list the pages that link to them (a guide's "referenced by"): the pages this one
+/// links to, before and after the edit.
+fn linked_pages(site: &Site, old: &Page, new: &Page) -> Vec<String> {
+    old.rendered
+        .links
+        .links_to
+        .iter()
+        .chain(&new.rendered.links.links_to)
+        .filter_map(|path| site.library.by_path.get(path))
+        .map(|&i| html_path(&site.library.pages[i].url))
+        .collect()
+}
+
+/// Kind pages show their neighbours (a route's stops, map and signs): the whole section, its
+/// list pages and the kind's extra files.
+fn kind_section_outputs(site: &Site, section: &Section) -> Vec<String> {
+    let mut outputs: Vec<String> = section
+        .pages
+        .iter()
+        .map(|&i| html_path(&site.library.pages[i].url))
+        .collect();
+    outputs.extend((1..=list_pages(section)).map(|n| html_path(&pager_path(&section.url, n))));
+    let context = site.kind_context();
+    let index = site
+        .library
+        .sections
+        .iter()
+        .position(|s| std::ptr::eq(s, section))
+        .unwrap_or(0);
+    outputs.extend(
+        crate::kinds::of(section.kind)
+            .outputs(&context, index)
             .iter()
-            .position(|s| std::ptr::eq(s, section))
-            .unwrap_or(0);
-        outputs.extend(
-            crate::kinds::of(section.kind)
-                .outputs(&context, index)
-                .iter()
-                .map(|o| o.path()),
-        );
-    }
+            .map(|o| o.path()),
+    );
     outputs
 }
 

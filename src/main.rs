@@ -1,7 +1,7 @@
 //! The `pufa` command: parse arguments, call the library, print, exit 0 / 1 / 2.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -105,25 +105,17 @@ fn main() -> ExitCode {
             drafts,
             quiet,
             report,
-        } => {
-            let bar = TerminalBar::for_build(quiet);
-            let options = pufa::BuildOptions {
+        } => build(
+            pufa::BuildOptions {
                 root,
                 out,
                 base_url,
                 drafts,
-                progress: bar
-                    .clone()
-                    .map(|b| Reporter::new(b as Arc<dyn Progress>))
-                    .unwrap_or_default(),
-            };
-            let started = Instant::now();
-            let summary = pufa::build(&options);
-            if let Some(bar) = bar {
-                bar.clear();
-            }
-            finish_build(summary, quiet, report, started)
-        }
+                progress: Reporter::default(),
+            },
+            quiet,
+            report,
+        ),
         Command::Serve {
             root,
             bind,
@@ -135,42 +127,8 @@ fn main() -> ExitCode {
             port,
             drafts,
         }),
-        Command::New { kind, path } => {
-            let scaffold = match kind {
-                NewKind::Page => Scaffold::Page,
-                NewKind::Report => Scaffold::Report,
-                NewKind::Guide => Scaffold::Guide,
-                NewKind::Stop => Scaffold::Stop,
-                NewKind::Directory => Scaffold::Directory,
-            };
-            match pufa::scaffold::new_file(scaffold, &path, &pufa::scaffold::today()) {
-                Ok(note) => {
-                    println!("wrote {}", path.display());
-                    if let Some(note) = note {
-                        println!("  {note}");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Init { dir } => match pufa::scaffold::init_site(&dir, &pufa::scaffold::today()) {
-            Ok(files) => {
-                println!(
-                    "wrote {} files; build with: pufa build --root {}",
-                    files.len(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
-        },
+        Command::New { kind, path } => new_file(kind, &path),
+        Command::Init { dir } => init(&dir),
         Command::Check { root, format } => {
             let options = pufa::BuildOptions {
                 root,
@@ -180,6 +138,62 @@ fn main() -> ExitCode {
                 progress: Reporter::default(),
             };
             check(&options, format)
+        }
+    }
+}
+
+/// `pufa build`, with a progress bar on a terminal unless `--quiet`.
+fn build(mut options: pufa::BuildOptions, quiet: bool, report: Option<PathBuf>) -> ExitCode {
+    let bar = TerminalBar::for_build(quiet);
+    if let Some(bar) = &bar {
+        options.progress = Reporter::new(bar.clone() as Arc<dyn Progress>);
+    }
+    let started = Instant::now();
+    let summary = pufa::build(&options);
+    if let Some(bar) = bar {
+        bar.clear();
+    }
+    finish_build(summary, quiet, report, started)
+}
+
+/// `pufa new KIND PATH`: one file from the kind's scaffold, dated today.
+fn new_file(kind: NewKind, path: &Path) -> ExitCode {
+    let scaffold = match kind {
+        NewKind::Page => Scaffold::Page,
+        NewKind::Report => Scaffold::Report,
+        NewKind::Guide => Scaffold::Guide,
+        NewKind::Stop => Scaffold::Stop,
+        NewKind::Directory => Scaffold::Directory,
+    };
+    match pufa::scaffold::new_file(scaffold, path, &pufa::scaffold::today()) {
+        Ok(note) => {
+            println!("wrote {}", path.display());
+            if let Some(note) = note {
+                println!("  {note}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `pufa init DIR`: a starter site.
+fn init(dir: &Path) -> ExitCode {
+    match pufa::scaffold::init_site(dir, &pufa::scaffold::today()) {
+        Ok(files) => {
+            println!(
+                "wrote {} files; build with: pufa build --root {}",
+                files.len(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

@@ -18,6 +18,9 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 use crate::textsearch::{Index, Record};
 
+/// Where one build writes: a staging folder swapped in at the end, the output itself (`pufa
+/// serve`), or nowhere (`pufa check`). Shared by the threads writing pages; records every path
+/// written.
 pub struct Staging {
     /// `None` for a dry run (`pufa check`): everything is rendered, nothing is written.
     dir: Option<PathBuf>,
@@ -180,6 +183,7 @@ impl Staging {
         self.write(path, &bytes)
     }
 
+    /// How many distinct output files this build has written so far (or, in a dry run, would have).
     pub fn files_written(&self) -> usize {
         self.lock().len()
     }

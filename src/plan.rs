@@ -21,6 +21,7 @@ pub const FIXED_FILES: &[&str] = &[
     "accessibility/index.html",
 ];
 
+/// Every output path of the build and who claims it, decided before anything is written.
 pub struct Plan {
     /// Output path (relative, `/`-separated) → who writes it (a content file, or a description).
     pub claims: BTreeMap<String, String>,
@@ -28,6 +29,7 @@ pub struct Plan {
     pub aliases: Vec<(String, usize)>,
     /// Files the sections' kinds add, with the file that owns each (the section's `_index.md`).
     pub kind_outputs: Vec<(String, KindOutput)>,
+    /// Collisions between claims (two writers for one path) and unusable aliases.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -42,6 +44,8 @@ pub fn list_pages(section: &Section) -> usize {
     }
 }
 
+/// Claims every file the site will write (fixed files, theme files, pages, list pages,
+/// taxonomy pages, aliases, kind outputs, …), reporting each path wanted twice with both owners.
 pub fn plan(site: &Site) -> Plan {
     let mut plan = Plan {
         claims: BTreeMap::new(),

@@ -25,14 +25,17 @@ impl Progress for Silent {
 pub struct Reporter(Arc<dyn Progress>);
 
 impl Reporter {
+    /// Shares `progress` with every step of the build.
     pub fn new(progress: Arc<dyn Progress>) -> Reporter {
         Reporter(progress)
     }
 
+    /// Announces a step of `total` units; see [`Progress::step`].
     pub fn step(&self, name: &'static str, total: usize) {
         self.0.step(name, total);
     }
 
+    /// Marks one unit of the current step done.
     pub fn advance(&self) {
         self.0.advance();
     }

@@ -6,10 +6,15 @@ use std::path::{Path, PathBuf};
 /// What `pufa new` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scaffold {
+    /// A plain article (`pufa new page`), for news and other pages without a kind.
     Page,
+    /// A public report for a `kind: reports` section (annual report, statistics).
     Report,
+    /// A service guide (办事指南) for a `kind: guides` section.
     Guide,
+    /// A stop of a `kind: route` trail, numbered after the route's last stop.
     Stop,
+    /// A directory file (YAML, not Markdown) of offices and people for a `kind: directory` section.
     Directory,
 }
 
@@ -172,6 +177,18 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
             content.display()
         ));
     }
+    let mut written = Vec::new();
+    for (path, text) in starter_files(date) {
+        let full = content.join(path);
+        write_new(&full, &text)?;
+        written.push(full);
+    }
+    Ok(written)
+}
+
+/// The starter site's files (content path → text): site.yaml, a home page, an about page and
+/// one section of each kind with an example in it.
+fn starter_files(date: &str) -> Vec<(&'static str, String)> {
     let second_stop = fill(Scaffold::Stop, date, "")
         .replace("title: 新站点", "title: 第二站")
         .replace("order: 1", "order: 2")
@@ -180,7 +197,7 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
         "# where: [public-legal-service-center]",
         "where: [offices-1]",
     );
-    let files: Vec<(&str, String)> = vec![
+    vec![
         ("site.yaml", SITE_YAML.to_string()),
         (
             "_index.md",
@@ -221,14 +238,7 @@ pub fn init_site(dir: &Path, date: &str) -> Result<Vec<PathBuf>, String> {
             section("公开报告", "reports", 4, "依法公开的工作报告。"),
         ),
         ("reports/first-report.md", fill(Scaffold::Report, date, "")),
-    ];
-    let mut written = Vec::new();
-    for (path, text) in files {
-        let full = content.join(path);
-        write_new(&full, &text)?;
-        written.push(full);
-    }
-    Ok(written)
+    ]
 }
 
 #[cfg(test)]

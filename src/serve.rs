@@ -24,22 +24,41 @@ use crate::site::BuildOptions;
 /// What `pufa serve` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// The site folder; watched under `content/` and `themes/` for edits.
     pub root: PathBuf,
+    /// The address to listen on: loopback unless the editor asks otherwise (`--bind`).
     pub bind: IpAddr,
+    /// The port to listen on; 0 picks a free one.
     pub port: u16,
+    /// `--drafts`: also serve drafts and pages whose `publish:` date is to come.
     pub drafts: bool,
 }
 
 /// What the server reports to whoever runs it (the binary prints these).
 pub enum ServeEvent<'a> {
-    Listening { url: &'a str, scratch: &'a Path },
+    /// The server is listening and the first build is done.
+    Listening {
+        /// The address to open in a browser: `http://127.0.0.1:1111/`.
+        url: &'a str,
+        /// The temporary folder the site is built into (removed when the server stops).
+        scratch: &'a Path,
+    },
+    /// One rebuild (the first, full one, or one after an edit) has finished, with or without
+    /// errors.
     Rebuilt(&'a Rebuild),
 }
 
 /// Why the server could not start.
 #[derive(Debug)]
 pub enum ServeError {
-    PortInUse { bind: IpAddr, port: u16 },
+    /// Another program already listens on the address; the message suggests another `--port`.
+    PortInUse {
+        /// The address that was asked for.
+        bind: IpAddr,
+        /// The port that was taken.
+        port: u16,
+    },
+    /// Anything else: the root cannot be read, the scratch folder or the watcher cannot be set up.
     Other(String),
 }
 

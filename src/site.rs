@@ -17,10 +17,15 @@ use crate::render::theme::Theme;
 /// What `pufa build` was asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// The site folder, holding `content/` (with `site.yaml`) and optionally `themes/`.
     pub root: PathBuf,
     /// Defaults to `ROOT/public`.
     pub out: Option<PathBuf>,
+    /// `--base-url`: replaces site.yaml's `base_url` (with a trailing `/` added), for previews and
+    /// staging servers.
     pub base_url: Option<String>,
+    /// `--drafts`: also build pages marked `draft: true` and those whose `publish:` date is to
+    /// come.
     pub drafts: bool,
     /// Where the build reports how far it has got (nowhere by default).
     pub progress: Reporter,
@@ -28,14 +33,21 @@ pub struct BuildOptions {
 
 /// A loaded, checked site, ready to write.
 pub struct Site {
+    /// The site folder the build was started on; paths in diagnostics are relative to it.
     pub root: PathBuf,
+    /// site.yaml, checked.
     pub config: Config,
+    /// Every page and section, loaded, rendered to HTML and with kinds attached.
     pub library: Library,
+    /// The terms of each taxonomy of site.yaml `taxonomies:`, with the pages that carry them.
     pub taxonomies: Vec<Taxonomy>,
+    /// The templates and static files of the theme in use (embedded default or `themes/<name>/`).
     pub theme: Theme,
+    /// Tera with the theme's templates loaded, shared by every write step.
     pub renderer: Renderer,
     /// The images pages show, probed while rendering and processed while writing.
     pub images: ImageStore,
+    /// Where the build reports its progress to.
     pub progress: Reporter,
     /// Findings so far (warnings, and errors that did not stop loading).
     pub diagnostics: Vec<Diagnostic>,
@@ -47,9 +59,14 @@ pub type SearchState = (crate::textsearch::Index, std::collections::BTreeSet<Str
 /// The outcome of a build that ran to the end (with or without errors).
 #[derive(Debug)]
 pub struct BuildSummary {
+    /// How many HTML pages were written (or, for `check`, rendered).
     pub pages: usize,
+    /// How many files were written in all (HTML, feeds, images, CSV, …); for `check`, how many
+    /// would be.
     pub files: usize,
+    /// Every warning and error, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many images were resized and how many came from the cache.
     pub images: ImageCounts,
 }
 
@@ -64,10 +81,12 @@ impl BuildSummary {
         }
     }
 
+    /// How many findings are errors; non-zero means the build failed and nothing was published.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// How many findings are warnings.
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }

@@ -6,7 +6,7 @@ use tera::Context;
 
 use crate::content::LIST_PAGE_SIZE;
 use crate::content::Page;
-use crate::content::taxonomy::term_list_pages;
+use crate::content::taxonomy::{Taxonomy, Term, term_list_pages};
 use crate::diagnostics::Diagnostic;
 use crate::kinds::KindOutput;
 use crate::output::Staging;
@@ -158,61 +158,75 @@ fn write_sections(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec
         .enumerate()
         .flat_map(|(s, section)| (1..=list_pages(section)).map(move |n| (s, n)))
         .collect();
-    all(&jobs, |&(s, n)| {
-        let section = &library.sections[s];
-        if !staging.wants(&html_path(&pager_path(&section.url, n))) {
-            return Ok(());
-        }
-        let index = section.index.map(|i| &library.pages[i]);
-        let title = if s == 0 {
-            site.config.title.as_str()
-        } else {
-            library.section_title(section)
-        };
-        let meta = index.map_or_else(GovMeta::default, |p| {
-            views::gov_meta(library, &site.config, p)
-        });
-        let here = pager_path(&section.url, n);
-        let mut context = base_context(site, &here, section.parent.unwrap_or(0), &meta, title);
+    all(&jobs, |&(s, n)| write_section_page(site, staging, s, n))
+}
+
+/// List page `n` of section `s` (the home page for the root): its index page's text, its
+/// items of that page, its subsections and what its kind adds.
+fn write_section_page(
+    site: &Site,
+    staging: &Staging,
+    s: usize,
+    n: usize,
+) -> Result<(), Diagnostic> {
+    let library = &site.library;
+    let section = &library.sections[s];
+    if !staging.wants(&html_path(&pager_path(&section.url, n))) {
+        return Ok(());
+    }
+    let index = section.index.map(|i| &library.pages[i]);
+    let title = if s == 0 {
+        site.config.title.as_str()
+    } else {
+        library.section_title(section)
+    };
+    let meta = index.map_or_else(GovMeta::default, |p| {
+        views::gov_meta(library, &site.config, p)
+    });
+    let here = pager_path(&section.url, n);
+    let mut context = base_context(site, &here, section.parent.unwrap_or(0), &meta, title);
+    context.insert(
+        "section",
+        &SectionView {
+            title,
+            url: site_url(&site.config.base_path, &section.url),
+            content: index.map_or("", |p| &p.rendered.html),
+            summary: index.map(Page::summary).unwrap_or_default(),
+        },
+    );
+    context.insert("items", &section_items(site, s, n));
+    context.insert("subsections", &subsection_links(site, s));
+    if list_pages(section) > 1 {
         context.insert(
-            "section",
-            &SectionView {
-                title,
-                url: site_url(&site.config.base_path, &section.url),
-                content: index.map_or("", |p| &p.rendered.html),
-                summary: index.map(Page::summary).unwrap_or_default(),
-            },
+            "paginator",
+            &Paginator::new(&site.config, &section.url, n, list_pages(section)),
         );
-        let per = section.settings.paginate;
-        let shown: &[usize] = if per == 0 || !crate::kinds::of(section.kind).paginates() {
-            &section.pages
-        } else {
-            paged(&section.pages, per, n)
-        };
-        context.insert(
-            "items",
-            &shown
-                .iter()
-                .map(|&i| ListItem::new(&library.pages[i], &site.config))
-                .collect::<Vec<_>>(),
-        );
-        context.insert("subsections", &subsection_links(site, s));
-        if list_pages(section) > 1 {
-            context.insert(
-                "paginator",
-                &Paginator::new(&site.config, &section.url, n, list_pages(section)),
-            );
-        }
-        let template = if s == 0 {
-            crate::home::insert(site, &mut context);
-            "index.html"
-        } else {
-            crate::kinds::of(section.kind).section_template()
-        };
-        crate::kinds::of(section.kind).section_context(&site.kind_context(), s, &mut context);
-        let owner = index.map_or("content/", |p| p.file.as_str());
-        render_to(site, staging, template, &context, &html_path(&here), owner)
-    })
+    }
+    let template = if s == 0 {
+        crate::home::insert(site, &mut context);
+        "index.html"
+    } else {
+        crate::kinds::of(section.kind).section_template()
+    };
+    crate::kinds::of(section.kind).section_context(&site.kind_context(), s, &mut context);
+    let owner = index.map_or("content/", |p| p.file.as_str());
+    render_to(site, staging, template, &context, &html_path(&here), owner)
+}
+
+/// The entries list page `n` of section `s` shows: all its pages when it shows them on one
+/// page (`paginate: 0`, or a kind that does not paginate), else that page's share.
+fn section_items(site: &Site, s: usize, n: usize) -> Vec<ListItem<'_>> {
+    let section = &site.library.sections[s];
+    let per = section.settings.paginate;
+    let shown: &[usize] = if per == 0 || !crate::kinds::of(section.kind).paginates() {
+        &section.pages
+    } else {
+        paged(&section.pages, per, n)
+    };
+    shown
+        .iter()
+        .map(|&i| ListItem::new(&site.library.pages[i], &site.config))
+        .collect()
 }
 
 fn paged(items: &[usize], per: usize, n: usize) -> &[usize] {
@@ -289,39 +303,11 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
         );
         let template = match term {
             None => {
-                let terms: Vec<TermView> = taxonomy
-                    .terms
-                    .iter()
-                    .map(|t| TermView {
-                        name: t.name.clone(),
-                        url: link(&taxonomy.term_url(t)),
-                        count: t.pages.len(),
-                    })
-                    .collect();
-                context.insert("terms", &terms);
+                context.insert("terms", &term_views(site, taxonomy));
                 "taxonomy_list.html"
             }
             Some(i) => {
-                let term = &taxonomy.terms[i];
-                let items: Vec<ListItem> = paged(&term.pages, LIST_PAGE_SIZE, n)
-                    .iter()
-                    .map(|&p| ListItem::new(&site.library.pages[p], config))
-                    .collect();
-                context.insert(
-                    "term",
-                    &Link {
-                        title: term.name.clone(),
-                        url: link(&taxonomy.term_url(term)),
-                    },
-                );
-                context.insert("items", &items);
-                let total = term_list_pages(term.pages.len());
-                if total > 1 {
-                    context.insert(
-                        "paginator",
-                        &Paginator::new(config, &taxonomy.term_url(term), n, total),
-                    );
-                }
+                insert_term_page(site, taxonomy, &taxonomy.terms[i], n, &mut context);
                 "taxonomy_term.html"
             }
         };
@@ -334,6 +320,49 @@ fn write_taxonomies(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, V
             "content/site.yaml",
         )
     })
+}
+
+/// Every term of `taxonomy` with its URL and page count, for the taxonomy's own page.
+fn term_views(site: &Site, taxonomy: &Taxonomy) -> Vec<TermView> {
+    taxonomy
+        .terms
+        .iter()
+        .map(|t| TermView {
+            name: t.name.clone(),
+            url: site_url(&site.config.base_path, &taxonomy.term_url(t)),
+            count: t.pages.len(),
+        })
+        .collect()
+}
+
+/// What list page `n` of a term's pages shows: the term, its pages of that page, the paginator.
+fn insert_term_page(
+    site: &Site,
+    taxonomy: &Taxonomy,
+    term: &Term,
+    n: usize,
+    context: &mut Context,
+) {
+    let config = &site.config;
+    let items: Vec<ListItem> = paged(&term.pages, LIST_PAGE_SIZE, n)
+        .iter()
+        .map(|&p| ListItem::new(&site.library.pages[p], config))
+        .collect();
+    context.insert(
+        "term",
+        &Link {
+            title: term.name.clone(),
+            url: site_url(&config.base_path, &taxonomy.term_url(term)),
+        },
+    );
+    context.insert("items", &items);
+    let total = term_list_pages(term.pages.len());
+    if total > 1 {
+        context.insert(
+            "paginator",
+            &Paginator::new(config, &taxonomy.term_url(term), n, total),
+        );
+    }
 }
 
 fn write_aliases(site: &Site, plan: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {

@@ -23,6 +23,8 @@ pub struct YamlSource<'a> {
 }
 
 impl YamlSource<'_> {
+    /// Deserializes the YAML into `T`; a syntax or type error becomes one diagnostic at the
+    /// file's own line and column, explained in the editor's terms with a fix.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         serde_saphyr::from_str_with_options(self.yaml, options()).map_err(|e| self.error(&e))
     }
@@ -141,8 +143,11 @@ pub fn unknown_key(key: &str, known: &[&str]) -> (&'static str, String, String) 
 /// (taxonomy lists named in site.yaml).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loose {
+    /// A string or a number, as text.
     Text(String),
+    /// A sequence of loose values.
     List(Vec<Loose>),
+    /// A map, a boolean or null: no shape the core reads.
     Other,
 }
 

@@ -273,8 +273,8 @@ fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
-#[test]
-fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
+/// The sample site's coverage page, built into a fresh folder.
+fn sample_coverage_page() -> String {
     let out = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
     pufa(&[
@@ -285,18 +285,27 @@ fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
         out.path().to_str().unwrap(),
     ])
     .assert_ok();
-    let html = std::fs::read_to_string(out.path().join("coverage/index.html")).unwrap();
-    let svg = common::svg_in(&html, "coverage-map");
-    let doc = roxmltree::Document::parse(&svg).expect("the map is well-formed XML");
-    let class = |n: &roxmltree::Node| n.attribute("class").unwrap_or("").to_string();
+    std::fs::read_to_string(out.path().join("coverage/index.html")).unwrap()
+}
+
+fn class(n: &roxmltree::Node) -> String {
+    n.attribute("class").unwrap_or("").to_string()
+}
+
+fn num(n: &roxmltree::Node, a: &str) -> f64 {
+    n.attribute(a).unwrap().parse().unwrap()
+}
+
+/// One mark per place of the table; outside the circle a triangle (path), inside a circle:
+/// shape, not only colour.
+fn assert_place_marks(doc: &roxmltree::Document, html: &str) {
     let places: Vec<roxmltree::Node> = doc
         .descendants()
         .filter(|n| class(n).split(' ').any(|c| c == "cov-place"))
         .collect();
-    let rows = page_rows(&html);
+    let rows = page_rows(html);
     assert_eq!(places.len(), rows.len(), "one mark per place");
     assert_eq!(places.len(), 31);
-    // Outside the circle: a triangle (path), inside: a circle — shape, not only colour.
     let outside: Vec<_> = places
         .iter()
         .filter(|n| class(n).contains("cov-out"))
@@ -318,6 +327,10 @@ fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
         };
         assert_eq!(shape.tag_name().name(), want);
     }
+}
+
+/// Most names are drawn, each inside the picture, over no other name and no mark.
+fn assert_labels_clear(doc: &roxmltree::Document) {
     let view: Vec<f64> = doc
         .root_element()
         .attribute("viewBox")
@@ -325,7 +338,6 @@ fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
         .split(' ')
         .map(|v| v.parse().unwrap())
         .collect();
-    let num = |n: &roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
     let labels: Vec<[f64; 4]> = doc
         .descendants()
         .filter(|n| class(n) == "map-label")
@@ -353,6 +365,15 @@ fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
             assert!(!overlap(a, m), "label {a:?} covers a mark {m:?}");
         }
     }
+}
+
+#[test]
+fn the_map_has_one_mark_per_place_and_labels_that_never_overlap() {
+    let html = sample_coverage_page();
+    let svg = common::svg_in(&html, "coverage-map");
+    let doc = roxmltree::Document::parse(&svg).expect("the map is well-formed XML");
+    assert_place_marks(&doc, &html);
+    assert_labels_clear(&doc);
     assert!(
         svg.contains("示意图") && svg.contains("公里</text>"),
         "note and scale bar"

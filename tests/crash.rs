@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::Site;
 
@@ -73,16 +73,37 @@ fn build_into(site: &Site) {
     site.build(&["--quiet"]).assert_ok();
 }
 
+/// The two complete sites, each built undisturbed in a folder of its own.
+fn reference_outputs() -> Vec<BTreeMap<String, Vec<u8>>> {
+    (0..2)
+        .map(|v| {
+            let reference = Site::new();
+            write_version(&reference, v);
+            build_into(&reference);
+            snapshot(&reference.public())
+        })
+        .collect()
+}
+
+/// Starts `pufa build` on `site`, kills it after `delay`; true when the kill hit a running
+/// build (rather than one that had already finished).
+fn kill_build_after(site: &Site, delay: Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args(["build", "--quiet", "--root", site.root().to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let finished = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    !finished && status.code().is_none()
+}
+
 #[test]
 fn a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_recovers() {
-    // The two complete sites, each built undisturbed in a folder of its own.
-    let mut expected = Vec::new();
-    for v in 0..2 {
-        let reference = Site::new();
-        write_version(&reference, v);
-        build_into(&reference);
-        expected.push(snapshot(&reference.public()));
-    }
+    let expected = reference_outputs();
     assert_ne!(expected[0], expected[1]);
 
     let site = Site::new();
@@ -99,18 +120,8 @@ fn a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_recovers()
     while killed_mid_build < 12 && attempt < 48 {
         let next = 1 - current;
         write_version(&site, next);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pufa"))
-            .args(["build", "--quiet", "--root", site.root().to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         let delay = full.mul_f64((attempt % 12) as f64 / 11.0);
-        std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
-        let _ = child.kill();
-        let status = child.wait().unwrap();
-        if !finished && status.code().is_none() {
+        if kill_build_after(&site, delay) {
             killed_mid_build += 1;
         } else {
             full = full.mul_f64(0.8);

@@ -327,19 +327,9 @@ fn number(node: roxmltree::Node, name: &str) -> f64 {
         .unwrap()
 }
 
-/// Every map's names: whole, inside the picture and clear of each other and of every marker.
-fn check_map_labels(html: &str, page: &str) -> usize {
-    let svg = common::svg_in(html, "route-map");
-    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-    let root = doc.root_element();
-    let view: Vec<f64> = root
-        .attribute("viewBox")
-        .unwrap()
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    let markers: Vec<Rect> = doc
-        .descendants()
+/// The box of every stop's circle.
+fn marker_boxes(doc: &roxmltree::Document) -> Vec<Rect> {
+    doc.descendants()
         .filter(|n| n.has_tag_name("circle"))
         .map(|c| {
             let (x, y, r) = (number(c, "cx"), number(c, "cy"), number(c, "r"));
@@ -350,9 +340,13 @@ fn check_map_labels(html: &str, page: &str) -> usize {
                 bottom: y + r,
             }
         })
-        .collect();
-    let labels: Vec<(String, Rect)> = doc
-        .descendants()
+        .collect()
+}
+
+/// Each name on the map with the box it takes at the largest label size; names must start at
+/// their `x` and be centred on their `y`.
+fn label_boxes(doc: &roxmltree::Document, page: &str) -> Vec<(String, Rect)> {
+    doc.descendants()
         .filter(|n| n.attribute("class") == Some("map-label"))
         .map(|t| {
             let text = t.text().unwrap_or_default().to_string();
@@ -373,7 +367,22 @@ fn check_map_labels(html: &str, page: &str) -> usize {
                 },
             )
         })
+        .collect()
+}
+
+/// Every map's names: whole, inside the picture and clear of each other and of every marker.
+fn check_map_labels(html: &str, page: &str) -> usize {
+    let svg = common::svg_in(html, "route-map");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let root = doc.root_element();
+    let view: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
         .collect();
+    let markers = marker_boxes(&doc);
+    let labels = label_boxes(&doc, page);
     for (i, (text, r)) in labels.iter().enumerate() {
         assert!(!text.contains('…'), "{page}: `{text}` is cut");
         assert!(

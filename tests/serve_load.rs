@@ -291,6 +291,36 @@ fn get(port: u16, path: &str) -> Response {
     read_response(&mut BufReader::new(stream)).unwrap()
 }
 
+/// Waits until no reload event has come for 0.8 s (at most 20 s).
+fn wait_for_reloads_to_settle(last_reload: &Mutex<Instant>) {
+    let settle = Instant::now();
+    while last_reload.lock().unwrap().elapsed() < Duration::from_millis(800) {
+        assert!(
+            settle.elapsed() < Duration::from_secs(20),
+            "the reloads never settled"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// After the last reload, every page the edits touched shows the last save.
+fn assert_last_save_served(port: u16) {
+    for (path, needle) in [
+        ("/news/mediation/", "最后一次保存。"),
+        ("/atom.xml", "最终版本"),
+        ("/news/", "最终版本"),
+        ("/", "最终版本"),
+        ("/news/legal-aid/", "345件"),
+    ] {
+        let response = get(port, path);
+        let text = String::from_utf8_lossy(&response.body);
+        assert!(
+            response.status == 200 && text.contains(needle),
+            "{path} is stale after the last reload: {text}"
+        );
+    }
+}
+
 #[test]
 fn serve_answers_every_request_through_edits_and_faults() {
     let site = Site::copy_of("fixtures/basic");
@@ -314,14 +344,7 @@ fn serve_answers_every_request_through_edits_and_faults() {
     }
     let last_reload = watch_reloads(port);
     edit(&site);
-    let settle = Instant::now();
-    while last_reload.lock().unwrap().elapsed() < Duration::from_millis(800) {
-        assert!(
-            settle.elapsed() < Duration::from_secs(20),
-            "the reloads never settled"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_reloads_to_settle(&last_reload);
     stop.store(true, Ordering::Relaxed);
     let elapsed = started.elapsed();
     for thread in threads {
@@ -335,20 +358,7 @@ fn serve_answers_every_request_through_edits_and_faults() {
         faults.len(),
         &faults[..faults.len().min(20)]
     );
-    for (path, needle) in [
-        ("/news/mediation/", "最后一次保存。"),
-        ("/atom.xml", "最终版本"),
-        ("/news/", "最终版本"),
-        ("/", "最终版本"),
-        ("/news/legal-aid/", "345件"),
-    ] {
-        let response = get(port, path);
-        let text = String::from_utf8_lossy(&response.body);
-        assert!(
-            response.status == 200 && text.contains(needle),
-            "{path} is stale after the last reload: {text}"
-        );
-    }
+    assert_last_save_served(port);
     let mut latencies = tally.latencies.lock().unwrap();
     latencies.sort();
     let requests = latencies.len();

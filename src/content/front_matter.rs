@@ -16,8 +16,11 @@ use crate::yaml::{Loose, TopLevel, YamlSource, unknown_key};
 /// A value with the file position it came from, for diagnostics raised after parsing.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
+    /// The parsed value.
     pub value: T,
+    /// 1-based line in the file (not in the YAML block), where the value starts.
     pub line: usize,
+    /// 1-based column, in characters, where the value starts.
     pub column: usize,
 }
 
@@ -26,6 +29,7 @@ pub struct Located<T> {
 pub struct Layout {
     /// Byte range of the YAML.
     pub yaml_start: usize,
+    /// Byte offset just past the YAML, before the closing `---` line.
     pub yaml_end: usize,
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
@@ -94,14 +98,19 @@ pub enum SortBy {
     /// Newest first.
     #[default]
     Date,
+    /// By `weight:`, smallest first (then by file path), for hand-ordered sections.
     Weight,
+    /// By title in code-point order (then by file path); not pinyin order.
     Title,
 }
 
 /// What a section's `_index.md` says about the section.
 #[derive(Debug, Clone, Default)]
 pub struct SectionSettings {
+    /// `kind:`: which kind runs the section (`route`, `guides`, …); `None` means plain pages. Kept
+    /// with its position so an unknown kind can be pointed at.
     pub kind: Option<Located<String>>,
+    /// `sort_by:`: `date` (the default), `weight` or `title`.
     pub sort_by: SortBy,
     /// Items per list page; 0 means all on one page.
     pub paginate: usize,
@@ -110,18 +119,34 @@ pub struct SectionSettings {
 /// The shared front matter, checked.
 #[derive(Debug, Clone)]
 pub struct PageMeta {
+    /// `title:`, required and non-empty.
     pub title: String,
+    /// `date:`, the publication date (in China's time zone); undated pages are not in feeds.
     pub date: Option<Timestamp>,
+    /// `updated:`, the last substantial revision, shown as 更新日期 and used in sitemaps.
     pub updated: Option<Timestamp>,
+    /// `publish:`, a scheduled date: the page is left out of builds until then (unless `--drafts`).
     pub publish: Option<Timestamp>,
+    /// `draft: true` leaves the page out unless the build is run with `--drafts`.
     pub draft: bool,
+    /// `slug:`, the last URL segment instead of the file name; positioned for errors on an unusable
+    /// one.
     pub slug: Option<Located<String>>,
+    /// `summary:`, for lists, feeds and `<meta name="description">`; else the first paragraph is
+    /// used.
     pub summary: Option<String>,
+    /// `weight:`, for sections sorted by weight; 0 when missing.
     pub weight: i64,
+    /// `aliases:`, old site paths that redirect to this page, each positioned for error messages.
     pub aliases: Vec<Located<String>>,
+    /// `image:`, a picture for the page: relative to the page's folder, from the content root, or a
+    /// full URL.
     pub image: Option<Located<String>>,
+    /// `image_alt:`, the text alternative for `image:`.
     pub image_alt: Option<String>,
+    /// Each taxonomy of site.yaml `taxonomies:` → the page's terms in it, as written.
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The section keys (`kind`, `sort_by`, `paginate`); default on regular pages.
     pub section: SectionSettings,
     /// Every top-level key with its position, for [`check_keys`] once the kind is known.
     pub keys: Vec<Located<String>>,
@@ -132,64 +157,10 @@ pub fn parse(source: &YamlSource, taxonomies: &[String]) -> Result<PageMeta, Vec
     let raw: RawCommon = source.parse().map_err(|d| vec![d])?;
     let top: TopLevel = source.parse().map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let mut date = |field: &Option<Spanned<String>>| {
-        let spanned = field.as_ref()?;
-        match parse_date(&spanned.value) {
-            Ok(ts) => Some(ts),
-            Err(message) => {
-                errors.push(
-                    source.diagnostic_at(
-                        Diagnostic::error("bad-date", source.file, message)
-                            .with_help("write dates as 2025-02-19 or 2025-02-19T10:00:00+08:00"),
-                        &spanned.referenced,
-                    ),
-                );
-                None
-            }
-        }
-    };
+    let mut date = |field: &Option<Spanned<String>>| checked_date(source, field, &mut errors);
     let (date_v, updated, publish) = (date(&raw.date), date(&raw.updated), date(&raw.publish));
-    let sort_by = match raw.sort_by.as_ref().map(|s| s.value.as_str()) {
-        None | Some("date") => SortBy::Date,
-        Some("weight") => SortBy::Weight,
-        Some("title") => SortBy::Title,
-        Some(other) => {
-            let spanned = raw.sort_by.as_ref().map(|s| &s.referenced);
-            errors.push(
-                source.diagnostic_at(
-                    Diagnostic::error(
-                        "bad-sort-by",
-                        source.file,
-                        format!("unknown sort_by `{other}`"),
-                    )
-                    .with_help("use `date` (newest first), `weight` or `title`"),
-                    spanned.unwrap_or(&serde_saphyr::Location::UNKNOWN),
-                ),
-            );
-            SortBy::Date
-        }
-    };
-    let mut taxonomy_values = BTreeMap::new();
-    for (key, value) in &top.0 {
-        if taxonomies.contains(&key.value) {
-            match terms(&value.value) {
-                Some(list) => {
-                    taxonomy_values.insert(key.value.clone(), list);
-                }
-                None => errors.push(
-                    source.diagnostic_at(
-                        Diagnostic::error(
-                            "yaml-type",
-                            source.file,
-                            format!("`{}` must be a list of words", key.value),
-                        )
-                        .with_help(format!("e.g. `{}: [法律援助, 宪法]`", key.value)),
-                        &value.referenced,
-                    ),
-                ),
-            }
-        }
-    }
+    let sort_by = checked_sort_by(source, raw.sort_by.as_ref(), &mut errors);
+    let taxonomy_values = taxonomy_terms(source, &top, taxonomies, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -214,6 +185,88 @@ pub fn parse(source: &YamlSource, taxonomies: &[String]) -> Result<PageMeta, Vec
         },
         keys: top.0.into_iter().map(|(k, _)| located(k)).collect(),
     })
+}
+
+/// A date key's value, if present and readable; an unreadable one becomes an error.
+fn checked_date(
+    source: &YamlSource,
+    field: &Option<Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Timestamp> {
+    let spanned = field.as_ref()?;
+    match parse_date(&spanned.value) {
+        Ok(ts) => Some(ts),
+        Err(message) => {
+            errors.push(
+                source.diagnostic_at(
+                    Diagnostic::error("bad-date", source.file, message)
+                        .with_help("write dates as 2025-02-19 or 2025-02-19T10:00:00+08:00"),
+                    &spanned.referenced,
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `sort_by:`, `date` when missing; an unknown order becomes an error (and `date`).
+fn checked_sort_by(
+    source: &YamlSource,
+    sort_by: Option<&Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> SortBy {
+    match sort_by.map(|s| s.value.as_str()) {
+        None | Some("date") => SortBy::Date,
+        Some("weight") => SortBy::Weight,
+        Some("title") => SortBy::Title,
+        Some(other) => {
+            let spanned = sort_by.map(|s| &s.referenced);
+            errors.push(
+                source.diagnostic_at(
+                    Diagnostic::error(
+                        "bad-sort-by",
+                        source.file,
+                        format!("unknown sort_by `{other}`"),
+                    )
+                    .with_help("use `date` (newest first), `weight` or `title`"),
+                    spanned.unwrap_or(&serde_saphyr::Location::UNKNOWN),
+                ),
+            );
+            SortBy::Date
+        }
+    }
+}
+
+/// The terms of each of the site's taxonomies the page uses; a value that is not a list of
+/// words becomes an error.
+fn taxonomy_terms(
+    source: &YamlSource,
+    top: &TopLevel,
+    taxonomies: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut taxonomy_values = BTreeMap::new();
+    for (key, value) in &top.0 {
+        if taxonomies.contains(&key.value) {
+            match terms(&value.value) {
+                Some(list) => {
+                    taxonomy_values.insert(key.value.clone(), list);
+                }
+                None => errors.push(
+                    source.diagnostic_at(
+                        Diagnostic::error(
+                            "yaml-type",
+                            source.file,
+                            format!("`{}` must be a list of words", key.value),
+                        )
+                        .with_help(format!("e.g. `{}: [法律援助, 宪法]`", key.value)),
+                        &value.referenced,
+                    ),
+                ),
+            }
+        }
+    }
+    taxonomy_values
 }
 
 fn locate<T>(source: &YamlSource, spanned: Spanned<T>) -> Located<T> {

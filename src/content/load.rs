@@ -18,6 +18,7 @@ use crate::markdown::Rendered;
 use crate::text::decode_text;
 use crate::yaml::YamlSource;
 
+/// What decides which pages a build publishes.
 pub struct LoadOptions {
     /// Build drafts and pages scheduled for later (`--drafts`).
     pub drafts: bool,
@@ -124,12 +125,31 @@ fn exclusion(page: &Page, options: &LoadOptions) -> Option<&'static str> {
 
 /// Sections are the root and every folder with an `_index.md`; a page belongs to the nearest.
 fn find_sections(pages: &mut [Page]) -> Vec<Section> {
+    let mut sections = sections_of_index_pages(pages);
+    let position: HashMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.clone(), i))
+        .collect();
+    link_parents(&mut sections, &position);
+    order_subsections(&mut sections, pages);
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.section = nearest_section(&position, page.dir());
+        if !page.is_index {
+            sections[page.section].pages.push(i);
+        }
+    }
+    sections
+}
+
+/// One unlinked section for the root and for each `_index.md`, ordered by folder, with the
+/// settings of its index page.
+fn sections_of_index_pages(pages: &[Page]) -> Vec<Section> {
     let mut dirs: BTreeMap<String, Option<usize>> = BTreeMap::from([(String::new(), None)]);
     for (i, page) in pages.iter().enumerate().filter(|(_, p)| p.is_index) {
         dirs.insert(page.dir().to_string(), Some(i));
     }
-    let mut sections: Vec<Section> = dirs
-        .into_iter()
+    dirs.into_iter()
         .map(|(dir, index)| Section {
             kind: KindId::DEFAULT,
             settings: index
@@ -143,48 +163,46 @@ fn find_sections(pages: &mut [Page]) -> Vec<Section> {
             url: String::new(),
             data: None,
         })
-        .collect();
-    let position: HashMap<String, usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
-        .collect();
-    let nearest = |dir: &str| -> usize {
-        let mut dir = dir;
-        loop {
-            if let Some(&s) = position.get(dir) {
-                return s;
-            }
-            dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+        .collect()
+}
+
+/// The section of `dir` or of its nearest ancestor folder that has one (the root always does).
+fn nearest_section(position: &HashMap<String, usize>, dir: &str) -> usize {
+    let mut dir = dir;
+    loop {
+        if let Some(&s) = position.get(dir) {
+            return s;
         }
-    };
+        dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+    }
+}
+
+/// Each section below the root gets the nearest section above its folder as parent.
+fn link_parents(sections: &mut [Section], position: &HashMap<String, usize>) {
     for s in 1..sections.len() {
         let parent_dir = sections[s]
             .dir
             .rsplit_once('/')
             .map_or("", |(p, _)| p)
             .to_string();
-        let parent = nearest(&parent_dir);
+        let parent = nearest_section(position, &parent_dir);
         sections[s].parent = Some(parent);
         sections[parent].subsections.push(s);
     }
+}
+
+/// Subsections by their index page's `weight:`, then by folder.
+fn order_subsections(sections: &mut [Section], pages: &[Page]) {
     let weight = |s: &Section| s.index.map_or(0, |i| pages[i].meta.weight);
     let order: Vec<(i64, String)> = sections
         .iter()
         .map(|s| (weight(s), s.dir.clone()))
         .collect();
-    for section in &mut sections {
+    for section in sections {
         section
             .subsections
             .sort_by(|&a, &b| order[a].cmp(&order[b]));
     }
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.section = nearest(page.dir());
-        if !page.is_index {
-            sections[page.section].pages.push(i);
-        }
-    }
-    sections
 }
 
 fn assign_urls(pages: &mut [Page], sections: &mut [Section]) {

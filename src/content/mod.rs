@@ -44,8 +44,11 @@ pub struct Page {
     pub path: String,
     /// As editors see it: `content/guides/legal-aid.md`.
     pub file: String,
+    /// The whole file as read (UTF-8, BOM removed), for pointing diagnostics at lines.
     pub text: String,
+    /// Where the front matter and the body are in `text`.
     pub layout: Layout,
+    /// The shared front matter, checked.
     pub meta: PageMeta,
     /// Whether this is a section's `_index.md`.
     pub is_index: bool,
@@ -55,6 +58,7 @@ pub struct Page {
     pub url: String,
     /// The section kind's own front matter for this page.
     pub kind_data: Option<KindData>,
+    /// The body as HTML with what the Markdown passes found (headings, TOC, links, images).
     pub rendered: Rendered,
     /// Findings about this page alone (front matter, Markdown, links, images). Kept with the
     /// page so that reloading one page replaces exactly its findings.
@@ -118,11 +122,16 @@ pub struct Section {
     pub dir: String,
     /// The page index of its `_index.md`.
     pub index: Option<usize>,
+    /// Which kind runs the section: from `kind:` in its `_index.md`, attached by the kinds'
+    /// registry; the default for plain pages.
     pub kind: KindId,
+    /// What the `_index.md` says about ordering and pagination (defaults for the root without one).
     pub settings: SectionSettings,
     /// Regular pages listed in this section, in the section's order.
     pub pages: Vec<usize>,
+    /// Child sections, by their index page's `weight:`, then folder.
     pub subsections: Vec<usize>,
+    /// The enclosing section; `None` only for the root (index 0).
     pub parent: Option<usize>,
     /// Site path without the base path: `/news/`.
     pub url: String,
@@ -144,6 +153,7 @@ pub struct DataFile {
     pub path: String,
     /// As editors see it: `content/directory/offices.yaml`.
     pub file: String,
+    /// The whole file as read, for pointing diagnostics at its lines.
     pub text: String,
 }
 
@@ -154,6 +164,7 @@ impl DataFile {
         name.rsplit_once('.').map_or(name, |(stem, _)| stem)
     }
 
+    /// The file as a YAML source whose positions are the file's own lines, for the kind to parse.
     pub fn yaml(&self) -> YamlSource<'_> {
         YamlSource {
             file: &self.file,

@@ -8,7 +8,10 @@ use super::{LIST_PAGE_SIZE, Library, newest_first};
 
 /// One term and its pages.
 pub struct Term {
+    /// The term as editors wrote it (`劳动争议`), shown on pages.
     pub name: String,
+    /// Its URL segment (pinyin, `lao-dong-zheng-yi`), unique within the taxonomy; see
+    /// [`term_slug`].
     pub slug: String,
     /// Page indexes, newest first.
     pub pages: Vec<usize>,
@@ -16,7 +19,10 @@ pub struct Term {
 
 /// One taxonomy, its terms sorted by slug.
 pub struct Taxonomy {
+    /// The taxonomy's name from site.yaml `taxonomies:` (`tags`); also its URL segment and
+    /// front-matter key.
     pub name: String,
+    /// The terms used by at least one published page.
     pub terms: Vec<Term>,
 }
 

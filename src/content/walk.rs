@@ -28,6 +28,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "desktop.ini"
 }
 
+/// Lists the Markdown files and every other file under `content/`, skipping editor and system
+/// litter ([`is_ignored_name`]); an unreadable entry becomes a diagnostic instead of stopping
+/// the walk.
 pub fn walk(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> ContentFiles {
     let mut files = ContentFiles::default();
     let walker = WalkDir::new(content)

@@ -8,7 +8,9 @@ use crate::yaml::YamlSource;
 
 /// What a kind sees of the site when it checks, renders or writes.
 pub struct KindContext<'a> {
+    /// Every page and section, loaded and rendered.
     pub library: &'a Library,
+    /// site.yaml, checked.
     pub config: &'a crate::config::Config,
 }
 
@@ -122,12 +124,19 @@ pub trait Kind: Send + Sync {
 /// file colliding with a page is an error naming both.
 pub enum KindOutput {
     /// Written as is: `route/route.geojson`, `directory/offices.csv`.
-    File { path: String, bytes: Vec<u8> },
+    File {
+        /// Output path relative to the site root, without the base path.
+        path: String,
+        /// The file's contents, written unchanged.
+        bytes: Vec<u8>,
+    },
     /// An HTML page from a template, with the site's navigation and metadata around it.
     Page {
         /// Site path without the base path: `/route/dayu-park/sign/`.
         url: String,
+        /// The template under the theme's `templates/` that renders it.
         template: &'static str,
+        /// The page title, for `<title>` and the breadcrumbs.
         title: String,
         /// The section the page belongs to (for breadcrumbs and `ColumnName`).
         section: usize,

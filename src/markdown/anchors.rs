@@ -11,8 +11,11 @@ use super::Spanned;
 /// A heading as the table of contents and link checks see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
+    /// 2 to 6: `#` in the body becomes 2, because the page title is the only `<h1>`.
     pub level: u8,
+    /// The `id` attribute, unique within the page, for `#fragment` links.
     pub id: String,
+    /// The heading's plain text, for the table of contents.
     pub title: String,
     /// Byte offset in the Markdown, for diagnostics.
     pub offset: usize,

@@ -5,6 +5,8 @@ use pulldown_cmark::{CowStr, Event};
 
 use super::Spanned;
 
+/// Turns every raw HTML block and inline tag into text, so it is shown escaped; used unless the
+/// site sets `markdown.unsafe_html`.
 pub fn escape_raw_html(events: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
     events
         .into_iter()

@@ -17,9 +17,12 @@ use crate::images::{Reference, Responsive};
 pub struct ImageReport {
     /// The processed images the page shows, in order.
     pub shown: Vec<Arc<Responsive>>,
+    /// Images that could not be read or decoded, and processed images without alt text.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The images pass: each local JPEG, PNG or WebP image becomes a responsive `<img>` (registered
+/// with the build's image store); everything else is left for the links pass.
 pub fn responsive<'a>(
     events: Vec<Spanned<'a>>,
     place: &PagePlace,

@@ -22,6 +22,8 @@ pub struct LinkTargets<'a> {
     pub assets: &'a HashSet<String>,
     /// `/` or `/sfj/`.
     pub base_path: &'a str,
+    /// site.yaml `markdown.unsafe_html`: when false, `javascript:` and similar links are replaced
+    /// by `#` and reported.
     pub unsafe_html: bool,
     /// The build's images, for responsive `<img>` tags; `None` leaves images as plain tags.
     pub images: Option<&'a ImageStore>,
@@ -32,24 +34,30 @@ pub struct LinkTargets<'a> {
 pub struct PendingAnchor {
     /// The linked page's content path; `None` for the page itself.
     pub page: Option<String>,
+    /// The fragment, percent-decoded, as heading ids are written.
     pub anchor: String,
+    /// Byte offset of the link in the file's text, for the diagnostic.
     pub offset: usize,
 }
 
 /// What the links pass learned about one page.
 #[derive(Debug, Default)]
 pub struct LinkReport {
+    /// Fragments to check once every page's heading ids are known.
     pub anchors: Vec<PendingAnchor>,
     /// Root-relative links that are not `.md` files (`/tags/`): checked against the written site.
     pub site_paths: Vec<(String, usize)>,
     /// Content paths of the pages this page links to.
     pub links_to: Vec<String>,
+    /// Broken, unsafe and unclear links on this page.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Where a page is, for resolving its relative links and reporting problems.
 pub struct PagePlace<'a> {
+    /// As editors see it, for diagnostics: `content/guides/legal-aid.md`.
     pub file: &'a str,
+    /// The file's whole text, so that offsets become line:column.
     pub text: &'a str,
     /// Offset of the Markdown body in `text`.
     pub body_start: usize,
@@ -57,6 +65,9 @@ pub struct PagePlace<'a> {
     pub dir: &'a str,
 }
 
+/// The links pass: every link and image destination becomes its site URL (with the base path), link
+/// text that does not say where it goes is reported, and what can only be checked later (anchors,
+/// generated pages) is queued in the report.
 pub fn resolve<'a>(
     events: Vec<Spanned<'a>>,
     place: &PagePlace,
@@ -146,6 +157,8 @@ fn vague_link_text(text: &str, offset: usize, place: &PagePlace) -> Option<Diagn
         })
 }
 
+/// What a link or image destination becomes in the HTML: site URLs with the base path for
+/// content files, other addresses as written; every problem goes into `report`.
 fn rewrite<'a>(
     dest: &CowStr<'a>,
     image: bool,
@@ -154,13 +167,15 @@ fn rewrite<'a>(
     targets: &LinkTargets,
     report: &mut LinkReport,
 ) -> CowStr<'a> {
-    let error = |code, message: String| {
-        Diagnostic::error(code, place.file, message).at_offset(place.text, offset)
-    };
     if is_script_url(dest) && !targets.unsafe_html {
         report.diagnostics.push(
-            error("unsafe-link", format!("link to `{dest}` runs a script"))
-                .with_help("link to a page or a web address instead"),
+            link_error(
+                place,
+                offset,
+                "unsafe-link",
+                format!("link to `{dest}` runs a script"),
+            )
+            .with_help("link to a page or a web address instead"),
         );
         return CowStr::from("#");
     }
@@ -182,10 +197,11 @@ fn rewrite<'a>(
         }
         return dest.clone();
     }
-    let decoded = percent_decode(path);
-    let Some(resolved) = join(place.dir, &decoded) else {
+    let Some(resolved) = join(place.dir, &percent_decode(path)) else {
         report.diagnostics.push(
-            error(
+            link_error(
+                place,
+                offset,
                 "outside-content",
                 format!("`{dest}` points outside the content folder"),
             )
@@ -193,33 +209,98 @@ fn rewrite<'a>(
         );
         return dest.clone();
     };
-    let with_fragment = |url: String| match fragment {
-        Some(f) => CowStr::from(format!("{url}#{f}")),
-        None => CowStr::from(url),
+    let local = LocalLink {
+        dest,
+        path,
+        fragment,
+        resolved,
+        offset,
     };
-    if !image && resolved.ends_with(".md") {
-        if let Some(url) = targets.pages.get(&resolved) {
-            if let Some(anchor) = fragment {
-                report.anchors.push(PendingAnchor {
-                    page: Some(resolved.clone()),
-                    anchor: percent_decode(anchor),
-                    offset,
-                });
-            }
-            report.links_to.push(resolved);
-            return with_fragment(site_url(targets.base_path, url));
-        }
-        let diagnostic = match targets.excluded.get(&resolved) {
-            Some(why) => error("link-to-unpublished", format!("`{dest}` links to a page that is not published ({why})"))
-                .with_help("publish that page, or remove the link"),
-            None => error("broken-link", format!("`{dest}` links to a page that does not exist (looked for content/{resolved})"))
-                .with_help("check the file name; links are relative to this page, or start with / for the content folder"),
-        };
-        report.diagnostics.push(diagnostic);
-        return dest.clone();
+    let url = if !image && local.resolved.ends_with(".md") {
+        page_link(local, place, targets, report)
+    } else {
+        file_link(local, image, place, targets, report)
+    };
+    match (url, fragment) {
+        (Some(url), Some(f)) => CowStr::from(format!("{url}#{f}")),
+        (Some(url), None) => CowStr::from(url),
+        (None, _) => dest.clone(),
     }
+}
+
+/// A link inside the content folder, resolved against the linking page's folder.
+struct LocalLink<'d> {
+    /// The destination as written.
+    dest: &'d str,
+    /// The destination without fragment and query.
+    path: &'d str,
+    fragment: Option<&'d str>,
+    /// The content path it points at (`guides/aid.md`).
+    resolved: String,
+    /// Where the link is in the file's text, for diagnostics.
+    offset: usize,
+}
+
+/// An error at the link's place in the file.
+fn link_error(place: &PagePlace, offset: usize, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic::error(code, place.file, message).at_offset(place.text, offset)
+}
+
+/// The site URL of a link to a `.md` page (its anchor queued for checking), or `None` with an
+/// error when that page does not exist or is not published.
+fn page_link(
+    link: LocalLink,
+    place: &PagePlace,
+    targets: &LinkTargets,
+    report: &mut LinkReport,
+) -> Option<String> {
+    let LocalLink {
+        dest,
+        fragment,
+        resolved,
+        offset,
+        ..
+    } = link;
+    if let Some(url) = targets.pages.get(&resolved) {
+        if let Some(anchor) = fragment {
+            report.anchors.push(PendingAnchor {
+                page: Some(resolved.clone()),
+                anchor: percent_decode(anchor),
+                offset,
+            });
+        }
+        report.links_to.push(resolved);
+        return Some(site_url(targets.base_path, url));
+    }
+    let error = |code, message| link_error(place, offset, code, message);
+    let diagnostic = match targets.excluded.get(&resolved) {
+        Some(why) => error("link-to-unpublished", format!("`{dest}` links to a page that is not published ({why})"))
+            .with_help("publish that page, or remove the link"),
+        None => error("broken-link", format!("`{dest}` links to a page that does not exist (looked for content/{resolved})"))
+            .with_help("check the file name; links are relative to this page, or start with / for the content folder"),
+    };
+    report.diagnostics.push(diagnostic);
+    None
+}
+
+/// The site URL of a link to an asset or to a generated page (`/tags/`, checked once the site
+/// is written), or `None` with an error when the file does not exist.
+fn file_link(
+    link: LocalLink,
+    image: bool,
+    place: &PagePlace,
+    targets: &LinkTargets,
+    report: &mut LinkReport,
+) -> Option<String> {
+    let LocalLink {
+        dest,
+        path,
+        resolved,
+        offset,
+        ..
+    } = link;
     if targets.assets.contains(&resolved) {
-        return with_fragment(site_url(
+        return Some(site_url(
             targets.base_path,
             &format!("/{}", encode_path(&resolved)),
         ));
@@ -231,15 +312,15 @@ fn rewrite<'a>(
         } else {
             ""
         };
-        return with_fragment(site_url(
+        return Some(site_url(
             targets.base_path,
             &format!("/{}{trailing}", encode_path(&resolved)),
         ));
     }
     let what = if image { "image" } else { "file" };
-    report.diagnostics.push(error(if image { "missing-image" } else { "missing-file" }, format!("the {what} `{dest}` does not exist (looked for content/{resolved})"))
+    report.diagnostics.push(link_error(place, offset, if image { "missing-image" } else { "missing-file" }, format!("the {what} `{dest}` does not exist (looked for content/{resolved})"))
         .with_help("check the file name and folder; paths are relative to this page, or start with / for the content folder"));
-    dest.clone()
+    None
 }
 
 /// `/tags/` or `/search`: a path to a generated page rather than to a file.

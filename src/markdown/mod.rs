@@ -25,11 +25,15 @@ pub type Spanned<'a> = (Event<'a>, Range<usize>);
 /// A page's body, rendered.
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// The body's HTML, ready for a template's `{{ page.content | safe }}`.
     pub html: String,
+    /// Every heading with its id, in order, for anchor checks.
     pub headings: Vec<Heading>,
+    /// The headings nested into a table of contents, as `page.toc` gives templates.
     pub toc: Vec<TocEntry>,
     /// The first paragraph as plain text, for lists and `<meta name="description">`.
     pub first_paragraph: String,
+    /// What the links pass found: anchors to check, pages linked to, problems.
     pub links: LinkReport,
     /// The processed images the body shows, in order.
     pub images: Vec<Arc<Responsive>>,

@@ -5,10 +5,16 @@ use serde::Serialize;
 use super::anchors::Heading;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// One heading of a page's table of contents, as templates see it in `page.toc`: render `children`
+/// recursively for a nested 目录.
 pub struct TocEntry {
+    /// The heading level, 2 to 6.
     pub level: u8,
+    /// The heading's `id`, for `href="#{{ entry.id }}"`.
     pub id: String,
+    /// The heading's plain text.
     pub title: String,
+    /// The headings under this one, each of a greater level, in order.
     pub children: Vec<TocEntry>,
 }
 

@@ -14,6 +14,9 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use theme::Theme;
 
+/// The theme's templates compiled once per build, shared by every write step. Templates get the
+/// `site` value ([`views::SiteView`]) globally and two functions: `asset(path=…)` for a static
+/// file's fingerprinted URL and `url(path=…)` for a site path with the base path.
 pub struct Renderer {
     tera: Tera,
     /// Template name → (origin shown to editors, source).
@@ -21,6 +24,8 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    /// Compiles the theme's templates; a template error points at the theme file (or the built-in
+    /// template) it came from.
     pub fn new(theme: &Theme, config: &Config) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         let sources: HashMap<String, (String, String)> = theme
@@ -71,6 +76,8 @@ impl Renderer {
         Ok(Renderer { tera, sources })
     }
 
+    /// Whether the theme has the template `name` (`route_stop.html`), so that a missing one is
+    /// reported as an editor-facing error naming the file to add, not as a Tera failure.
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }

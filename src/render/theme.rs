@@ -14,16 +14,20 @@ include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 pub struct TemplateSource {
     /// Shown in errors: `themes/xia/templates/page.html` or `(built-in) templates/page.html`.
     pub origin: String,
+    /// The template's text.
     pub text: String,
 }
 
 /// A static file with its content-hashed output name.
 pub struct StaticFile {
+    /// The file's contents, copied unchanged to `output`.
     pub bytes: Vec<u8>,
     /// `css/pufa.3f2a9c1d.css`.
     pub output: String,
 }
 
+/// A theme: the built-in default theme, with the files of `themes/<name>/` (if any) overriding or
+/// adding to it file by file.
 pub struct Theme {
     /// Template name (`page.html`, `partials/nav.html`) → source.
     pub templates: BTreeMap<String, TemplateSource>,
@@ -32,6 +36,8 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme `name`: the embedded default overlaid with `themes/<name>/` under `root`; an error
+    /// when a named theme is missing or its folder is a symbolic link.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         let mut files: BTreeMap<String, (String, Vec<u8>)> = DEFAULT_THEME
             .iter()

@@ -38,16 +38,24 @@ const LABEL_LINES: usize = 2;
 /// One bar: the label as written, the value, and the value as shown (`1,234,567`).
 #[derive(Debug, Clone)]
 pub struct Bar {
+    /// The category as the report writes it (`人民调解`), drawn beside its bar and wrapped to two
+    /// lines.
     pub label: String,
+    /// The number the bar's length is drawn from; the axis starts at 0.
     pub value: f64,
+    /// The number as printed at the bar's end, formatted by the caller.
     pub shown: String,
 }
 
 /// A chart to draw. `id` must be unique within the page (it names the `<title>` element).
 pub struct BarChart<'a> {
+    /// Unique within the page: the `<title>` element's id is derived from it.
     pub id: &'a str,
+    /// The chart's heading, read out by screen readers.
     pub title: &'a str,
+    /// What the values count (`件`, `人次`), shown with the title and the axis.
     pub unit: &'a str,
+    /// The bars, drawn top to bottom in this order.
     pub bars: &'a [Bar],
 }
 

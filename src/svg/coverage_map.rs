@@ -21,16 +21,23 @@ const MARK: f64 = 6.0;
 
 /// A village or community to draw.
 pub struct MapPlace<'a> {
+    /// The name drawn beside its mark, where it fits.
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
+    /// Inside the service circle: drawn as a circle, else as a triangle.
     pub reached: bool,
 }
 
 /// A service point to draw.
 pub struct MapPoint<'a> {
+    /// The point's name, in its tooltip and as a label where it fits.
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
 }
 
@@ -196,14 +203,29 @@ pub fn coverage_map(
         escape(description)
     );
     let (place_xy, point_xy) = xy.split_at(places.len());
+    draw_reach(&mut svg, point_xy, reach_km * per_km);
+    // Points under places, so a village beside its office stays visible.
+    draw_points(&mut svg, points, point_xy);
+    draw_places(&mut svg, places, place_xy);
+    draw_labels(&mut svg, places, points, &labels);
+    footer(&mut svg, per_km);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The reach of each service point: a circle of `radius` drawing units round it.
+fn draw_reach(svg: &mut String, point_xy: &[(f64, f64)], radius: f64) {
     for &(x, y) in point_xy {
         let _ = write!(
             svg,
             "<circle class=\"cov-reach\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/>",
-            reach_km * per_km
+            radius
         );
     }
-    // Points under places, so a village beside its office stays visible.
+}
+
+/// Each service point as a square, named for screen readers.
+fn draw_points(svg: &mut String, points: &[MapPoint], point_xy: &[(f64, f64)]) {
     for (point, &(x, y)) in points.iter().zip(point_xy) {
         let _ = write!(
             svg,
@@ -215,6 +237,11 @@ pub fn coverage_map(
             2.0 * MARK
         );
     }
+}
+
+/// Each place as a circle (inside the service circle) or a triangle (outside), with its state
+/// for screen readers.
+fn draw_places(svg: &mut String, places: &[MapPlace], place_xy: &[(f64, f64)]) {
     for (place, &(x, y)) in places.iter().zip(place_xy) {
         let shape = if place.reached {
             format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{MARK}\"/>")
@@ -238,11 +265,15 @@ pub fn coverage_map(
             escape(place.name)
         );
     }
+}
+
+/// The names that found a clear spot in [`layout`], places first, then service points.
+fn draw_labels(svg: &mut String, places: &[MapPlace], points: &[MapPoint], labels: &[Option<Box>]) {
     let names = places
         .iter()
         .map(|p| p.name)
         .chain(points.iter().map(|p| p.name));
-    for (name, label) in names.zip(&labels) {
+    for (name, label) in names.zip(labels) {
         if let Some(b) = label {
             let _ = write!(
                 svg,
@@ -253,9 +284,6 @@ pub fn coverage_map(
             );
         }
     }
-    footer(&mut svg, per_km);
-    svg.push_str("</svg>");
-    svg
 }
 
 /// The legend, a scale bar of a round distance, and the 示意图 note.

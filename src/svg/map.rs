@@ -24,18 +24,26 @@ const FOOTER: f64 = 44.0;
 
 /// A stop to draw.
 pub struct MapStop<'a> {
+    /// The stop's number on the route, drawn in its circle and used in the legend.
     pub number: usize,
+    /// The stop's name, drawn beside it where it fits (else listed in the legend).
     pub name: &'a str,
+    /// Latitude in degrees (WGS-84).
     pub lat: f64,
+    /// Longitude in degrees (WGS-84).
     pub lon: f64,
 }
 
 /// A rectangle in user units: where a label's text (at its largest) or a marker lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Box {
+    /// Left edge, in the drawing's user units (x grows to the right).
     pub left: f64,
+    /// Top edge, in user units (y grows downwards).
     pub top: f64,
+    /// Right edge, in user units.
     pub right: f64,
+    /// Bottom edge, in user units.
     pub bottom: f64,
 }
 
@@ -68,7 +76,9 @@ impl Box {
 /// Where a stop lands in the picture, and where its full name goes, if it fits anywhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
+    /// The stop's centre, in user units from the left edge.
     pub x: f64,
+    /// The stop's centre, in user units from the top edge.
     pub y: f64,
     /// The name's box at its largest size; `None`: the name is in the legend under the map.
     pub label: Option<Box>,
@@ -237,6 +247,29 @@ pub fn route_map(
         svg,
         "<rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{HEIGHT}\"/>"
     );
+    draw_path(&mut svg, &placed);
+    draw_stops(&mut svg, stops, &placed, current);
+    scale_bar(&mut svg, stops, &placed);
+    let _ = write!(
+        svg,
+        "<text class=\"map-note\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">示意图 · 上北下南</text>",
+        WIDTH - 8.0,
+        HEIGHT - 10.0
+    );
+    svg.push_str("</svg>");
+    let names = legend(stops, &placed);
+    if !names.is_empty() {
+        let _ = write!(
+            svg,
+            "<p class=\"map-legend\">图中编号：{}</p>",
+            escape(&names.join("；"))
+        );
+    }
+    svg
+}
+
+/// The route as one line through the stops in order (nothing for a single stop).
+fn draw_path(svg: &mut String, placed: &[Placed]) {
     if placed.len() > 1 {
         let points: Vec<String> = placed
             .iter()
@@ -248,7 +281,11 @@ pub fn route_map(
             points.join(" ")
         );
     }
-    for (i, (stop, p)) in stops.iter().zip(&placed).enumerate() {
+}
+
+/// Each stop as a numbered circle, `current` highlighted, with its name where it fits.
+fn draw_stops(svg: &mut String, stops: &[MapStop], placed: &[Placed], current: Option<usize>) {
+    for (i, (stop, p)) in stops.iter().zip(placed).enumerate() {
         let class = if current == Some(i) {
             "map-stop current"
         } else {
@@ -268,23 +305,6 @@ pub fn route_map(
             p.label.map(|b| label(stop, &b)).unwrap_or_default(),
         );
     }
-    scale_bar(&mut svg, stops, &placed);
-    let _ = write!(
-        svg,
-        "<text class=\"map-note\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">示意图 · 上北下南</text>",
-        WIDTH - 8.0,
-        HEIGHT - 10.0
-    );
-    svg.push_str("</svg>");
-    let names = legend(stops, &placed);
-    if !names.is_empty() {
-        let _ = write!(
-            svg,
-            "<p class=\"map-legend\">图中编号：{}</p>",
-            escape(&names.join("；"))
-        );
-    }
-    svg
 }
 
 /// A name in its box, drawn from the box's left edge on its middle line.

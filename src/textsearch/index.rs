@@ -27,13 +27,16 @@ use super::tokens::{Key, Token, fnv1a, han_text, has_positions, tokenize};
 /// above a body match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// The page's or entry's title (or an entry's name).
     Title,
+    /// The summary from front matter, or the first paragraph.
     Summary,
     /// Headings of the body.
     Heading,
     /// A kind's own fields: a guide's service and materials, a stop's activities, a report's
     /// issuer, a directory entry's role and services.
     Detail,
+    /// The body text, theme text excluded.
     Body,
 }
 
@@ -53,6 +56,7 @@ impl Field {
 pub struct Record {
     /// As linked, base path included: `/sfj/directory/counsels/#counsel-001`.
     pub url: String,
+    /// The result's heading as shown in the list of results.
     pub title: String,
     /// What a citizen calls it: 办事指南, 服务名录, 公开报告, 动态.
     pub kind: &'static str,
@@ -497,10 +501,12 @@ impl Index {
         }
     }
 
+    /// How many records (results) the index holds.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether it holds no record.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

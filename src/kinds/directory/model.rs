@@ -54,7 +54,9 @@ fn public_by_default() -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeoPoint {
+    /// Latitude in degrees, north positive.
     pub lat: f64,
+    /// Longitude in degrees, east positive.
     pub lon: f64,
 }
 
@@ -63,6 +65,7 @@ pub struct GeoPoint {
 pub struct DirectoryEntry {
     /// Stable, unique across all directories: the anchor of the entry and what guides cite.
     pub id: String,
+    /// The office's or person's name as citizens know it (`水头司法所`).
     pub name: String,
     /// 司法所, 村（居）法律顾问, 法治副校长 …
     pub role: String,
@@ -72,9 +75,13 @@ pub struct DirectoryEntry {
     pub place: String,
     /// The villages or schools the person serves.
     pub serves: Vec<String>,
+    /// Where to go, as written on a letter; empty when not given.
     pub address: String,
+    /// Opening hours as the editor writes them (`周一至周五 8:00–12:00`).
     pub hours: String,
+    /// `location: { lat, lon }`; `None` when not given. The coverage kind measures reach from it.
     pub location: Option<GeoPoint>,
+    /// What can be asked for there (`人民调解`, `法律咨询`), in the editor's words.
     pub services: Vec<String>,
     /// `None` also when the editor marked it `public_phone: false`.
     phone: Option<Phone>,
@@ -106,9 +113,13 @@ pub struct Directory {
     pub slug: String,
     /// As editors see it: `content/directory/offices.yaml`.
     pub file: String,
+    /// The directory's heading (`title:`).
     pub title: String,
+    /// `summary:`, shown in lists and the page's description.
     pub summary: String,
+    /// `weight:`, ordering directories within the section, smallest first.
     pub weight: i64,
+    /// The entries in the file's order.
     pub entries: Vec<DirectoryEntry>,
     /// The file's text, for pointing later diagnostics at its lines.
     pub(super) text: String,

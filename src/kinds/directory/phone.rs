@@ -29,11 +29,13 @@ pub struct Phone {
 /// How a number appears in one output: the text and, when it can be dialled, its `tel:` URI.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ShownPhone {
+    /// The number as shown: in full, or masked as `138****0001`.
     pub text: String,
     /// `tel:0359-8561234` for links on pages; `None` when masked (it cannot be dialled).
     pub href: Option<String>,
     /// The international form for vCards (`tel:+86-359-8561234`); `None` when masked.
     pub uri: Option<String>,
+    /// Whether it is a mobile number: the numbers site.yaml's `directory.mask_mobile` masks.
     pub mobile: bool,
 }
 
