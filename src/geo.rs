@@ -3,6 +3,25 @@
 /// Mean Earth radius in kilometres (IUGG).
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
+/// Why `lat`, `lon` is not a point on Earth, as `(message, help)`; `None` when it is one. The
+/// help says when the two look swapped (a common slip: China's longitudes are over 90).
+pub fn location_problem(lat: f64, lon: f64) -> Option<(String, &'static str)> {
+    let on_earth =
+        |lat: f64, lon: f64| (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+    if on_earth(lat, lon) {
+        return None;
+    }
+    let help = if on_earth(lon, lat) {
+        "lat and lon look swapped: in China `lat` is about 18–54 and `lon` about 73–135"
+    } else {
+        "write WGS-84 degrees, e.g. `{ lat: 35.14, lon: 111.22 }` (latitude −90…90, longitude −180…180)"
+    };
+    Some((
+        format!("lat {lat}, lon {lon} is not a place on Earth"),
+        help,
+    ))
+}
+
 /// Great-circle distance in kilometres between two (lat, lon) points, by the haversine formula.
 pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());

@@ -174,27 +174,11 @@ fn check_place(
 
 fn check_location(source: &YamlSource, location: &Spanned<GeoPoint>) -> Result<(), Diagnostic> {
     let GeoPoint { lat, lon } = location.value;
-    let on_earth = |lat: f64, lon: f64| {
-        lat.is_finite()
-            && lon.is_finite()
-            && (-90.0..=90.0).contains(&lat)
-            && (-180.0..=180.0).contains(&lon)
-    };
-    if on_earth(lat, lon) {
+    let Some((message, help)) = crate::geo::location_problem(lat, lon) else {
         return Ok(());
-    }
-    let help = if on_earth(lon, lat) {
-        "lat and lon look swapped: in China `lat` is about 18–54 and `lon` about 73–135"
-    } else {
-        "write WGS-84 degrees, e.g. `{ lat: 35.14, lon: 111.22 }` (latitude −90…90, longitude −180…180)"
     };
     Err(source.diagnostic_at(
-        Diagnostic::error(
-            "bad-location",
-            source.file,
-            format!("lat {lat}, lon {lon} is not a place on Earth"),
-        )
-        .with_help(help),
+        Diagnostic::error("bad-location", source.file, message).with_help(help),
         &location.referenced,
     ))
 }
