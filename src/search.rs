@@ -253,6 +253,8 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
         }
         text.truncate(cut);
     }
+    // The text is kept until the index is built: without the room left for the markup.
+    text.shrink_to_fit();
     text
 }
 

@@ -30,9 +30,8 @@ pub fn write_site(
     }
     let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
     site.progress.step("writing", outputs);
-    let steps: [WriteStep; 10] = [
-        write_kind_outputs,
-        write_pages,
+    let first: [WriteStep; 2] = [write_kind_outputs, write_pages];
+    let rest: [WriteStep; 7] = [
         write_sections,
         write_taxonomies,
         write_aliases,
@@ -40,16 +39,27 @@ pub fn write_site(
         crate::feeds::write_feeds,
         copy_assets,
         write_statics,
-        // Last: it indexes the pages the steps above rendered.
-        crate::search::write_index,
     ];
-    let mut pages = 0;
-    for step in steps {
-        match step(site, plan, staging) {
-            Ok(n) => pages += n,
-            Err(errors) => diagnostics.extend(errors),
+    let run = |steps: &[WriteStep]| -> (usize, Vec<Diagnostic>) {
+        let mut pages = 0;
+        let mut errors = Vec::new();
+        for step in steps {
+            match step(site, plan, staging) {
+                Ok(n) => pages += n,
+                Err(e) => errors.extend(e),
+            }
         }
-    }
+        (pages, errors)
+    };
+    let (mut pages, errors) = run(&first);
+    diagnostics.extend(errors);
+    // The search index needs the records of the pages just rendered, and nothing the other
+    // steps write: it is built beside them.
+    let ((index_pages, index_errors), (rest_pages, rest_errors)) =
+        rayon::join(|| run(&[crate::search::write_index]), || run(&rest));
+    pages += index_pages + rest_pages;
+    diagnostics.extend(index_errors);
+    diagnostics.extend(rest_errors);
     pages
 }
 

@@ -21,7 +21,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{Key, Token, fnv1a, han_text, has_positions, tokenize};
+use super::tokens::{Key, fnv1a, han_text, has_positions, tokenize};
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
 /// above a body match.
@@ -50,6 +50,9 @@ impl Field {
         }
     }
 }
+
+/// The entries an edit gives terms: term → (record id, weight, positions) of each record.
+type NewPostings = FxMap<Key, Vec<(u32, u8, Vec<u32>)>>;
 
 /// One search result to be: a page, or a directory entry on its directory's page.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,6 +266,7 @@ impl Postings {
     }
 
     /// Whether `record` is among the records (a scan that stops past it).
+    #[cfg(test)]
     fn has(&self, record: u32) -> bool {
         let (mut at, mut id) = (0, 0);
         for _ in 0..self.count {
@@ -298,74 +302,198 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
     }
 }
 
-/// One record's terms: (key, BM25 weight, where its positions are in the second list).
-struct Analysed {
-    terms: Vec<(Key, u8, u32, u32)>,
+/// The terms seen so far, each with a number of its own, and the count of each in the record
+/// being analysed: kept from one record to the next by each thread, so that a term is
+/// looked up once per occurrence in a table that stays in the cache.
+#[derive(Default)]
+struct Terms {
+    /// An open-addressing table from key (0 for none: every key has a tag bit or a Han
+    /// character in it) to term number.
+    table: Vec<(Key, u32)>,
+    shift: u32,
+    /// The single characters of U+4E00–U+9FFF (a quarter of all occurrences), by code point
+    /// from U+4E00: their term number + 1, or 0. They are not in `table`.
+    characters: Vec<u32>,
+    /// Each term's key.
+    keys: Vec<Key>,
+    /// Each term's count in the current record.
+    counts: Vec<Count>,
+    /// The current record's terms, in order of appearance.
+    seen: Vec<u32>,
+    /// (term's place in `seen`, position) of every occurrence of a term with positions.
+    placed: Vec<(u32, u32)>,
+    /// Each term's positions, in one run per term.
     positions: Vec<u32>,
+    ends: Vec<u32>,
+    /// The current record, counted from 1 (0 is none).
+    record: u32,
 }
 
-/// Splits a record into weighted terms; the texts of its words go into `words`. Terms are
-/// gathered by a hash map rather than sorted: a record has a few hundred distinct terms
-/// among thousands of occurrences.
-fn analyse(record: &Record, words: &mut FxMap<Key, Box<str>>) -> Analysed {
-    let bytes: usize = record.fields.iter().map(|(_, t)| t.len()).sum();
-    let mut slots: FxMap<Key, u32> = FxMap::with_capacity_and_hasher(bytes / 4, Default::default());
-    // (key, weighted frequency, number of positions)
-    let mut terms: Vec<(Key, u32, u32)> = Vec::with_capacity(bytes / 4);
-    let mut placed: Vec<(u32, u32)> = Vec::new();
-    let mut offset = 0u32;
-    let mut length = 0u32;
-    for (field, text) in &record.fields {
-        let weight = field.weight();
-        tokenize(text, offset, |token, p| {
-            let key = token.key();
-            let slot = *slots.entry(key).or_insert_with(|| {
-                match token {
-                    Token::Word(word) => {
-                        words.entry(key).or_insert_with(|| word.into());
-                    }
-                    Token::Quad(..) => {
-                        words.entry(key).or_insert_with(|| token.text().into());
-                    }
-                    _ => {}
-                }
-                terms.push((key, 0, 0));
-                (terms.len() - 1) as u32
-            });
-            let term = &mut terms[slot as usize];
-            term.1 += weight;
-            if has_positions(key) {
-                term.2 += 1;
-                placed.push((slot, p));
+const COMMON_CHARACTERS: usize = 0x5200;
+
+/// Where a one-character key of U+4E00–U+9FFF is in [`Terms::characters`].
+fn common_character(key: Key) -> Option<usize> {
+    let offset = key.wrapping_sub(0x4e00) as usize;
+    (offset < COMMON_CHARACTERS).then_some(offset)
+}
+
+/// A term's count in one record.
+#[derive(Default, Clone, Copy)]
+struct Count {
+    /// The record counted ([`Terms::record`]): any other means none yet.
+    record: u32,
+    /// Field-weighted number of occurrences.
+    frequency: u32,
+    /// Occurrences with positions.
+    positions: u32,
+    /// Its place among the record's terms.
+    seen: u32,
+}
+
+impl Terms {
+    /// The number of term `key`, and whether it is new.
+    fn number(&mut self, key: Key) -> (u32, bool) {
+        if let Some(offset) = common_character(key) {
+            if self.characters.is_empty() {
+                self.characters = vec![0; COMMON_CHARACTERS];
             }
-        });
-        let chars = text.chars().count() as u32;
-        length += chars * weight.min(2);
-        offset += chars + 1;
+            return match self.characters[offset] {
+                0 => {
+                    let number = self.add(key);
+                    self.characters[offset] = number + 1;
+                    (number, true)
+                }
+                slot => (slot - 1, false),
+            };
+        }
+        if 2 * (self.keys.len() + 1) > self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let (k, number) = self.table[at];
+            if k == key {
+                return (number, false);
+            }
+            if k == 0 {
+                let number = self.add(key);
+                self.table[at] = (key, number);
+                return (number, true);
+            }
+            at = (at + 1) & mask;
+        }
     }
-    let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
-    // Each term's positions in one run of the list, in order (they come in order).
-    let mut starts = Vec::with_capacity(terms.len());
-    let mut next = 0u32;
-    for term in &terms {
-        starts.push(next);
-        next += term.2;
+
+    fn add(&mut self, key: Key) -> u32 {
+        self.keys.push(key);
+        self.counts.push(Count::default());
+        (self.keys.len() - 1) as u32
     }
-    let mut positions = vec![0u32; next as usize];
-    let mut fill = starts.clone();
-    for (slot, p) in placed {
-        positions[fill[slot as usize] as usize] = p;
-        fill[slot as usize] += 1;
+
+    fn grow(&mut self) {
+        let size = (2 * self.table.len()).max(1024);
+        self.shift = 64 - size.trailing_zeros();
+        self.table = vec![(0, 0); size];
+        for (number, &key) in self.keys.iter().enumerate() {
+            if common_character(key).is_some() {
+                continue;
+            }
+            let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+            while self.table[at].0 != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            self.table[at] = (key, number as u32);
+        }
     }
-    Analysed {
-        terms: terms
-            .iter()
-            .zip(&starts)
-            .map(|(&(key, frequency, count), &start)| {
-                (key, bm25_weight(frequency, norm), start, start + count)
-            })
-            .collect(),
-        positions,
+
+    /// Splits a record into weighted terms and calls `emit(term number, key, weight,
+    /// positions)` for each; the texts of its words go into `words`.
+    fn analyse(
+        &mut self,
+        record: &Record,
+        words: &mut FxMap<Key, Box<str>>,
+        mut emit: impl FnMut(u32, Key, u8, &[u32]),
+    ) {
+        self.record += 1;
+        self.seen.clear();
+        self.placed.clear();
+        let length = self.count_terms(record, words);
+        let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
+        // Most terms occur a few times: their weights are computed once per record.
+        let mut weights = [0u8; 64];
+        let mut weight = |frequency: u32| match weights.get_mut(frequency as usize) {
+            Some(w) if *w != 0 => *w,
+            Some(w) => {
+                *w = bm25_weight(frequency, norm);
+                *w
+            }
+            None => bm25_weight(frequency, norm),
+        };
+        self.group_positions();
+        for (&number, &end) in self.seen.iter().zip(&self.ends) {
+            let count = self.counts[number as usize];
+            let start = (end - count.positions) as usize;
+            emit(
+                number,
+                self.keys[number as usize],
+                weight(count.frequency),
+                &self.positions[start..end as usize],
+            );
+        }
+    }
+
+    /// Counts the weighted frequency and the positions of every term of the record's fields;
+    /// returns the record's weighted length.
+    fn count_terms(&mut self, record: &Record, words: &mut FxMap<Key, Box<str>>) -> u32 {
+        let mut offset = 0u32;
+        let mut length = 0u32;
+        for (field, text) in &record.fields {
+            let weight = field.weight();
+            tokenize(text, offset, |token, p| {
+                let key = token.key();
+                let (number, new) = self.number(key);
+                if new && token.named() {
+                    words.entry(key).or_insert_with(|| token.text().into());
+                }
+                let count = &mut self.counts[number as usize];
+                if count.record != self.record {
+                    *count = Count {
+                        record: self.record,
+                        frequency: 0,
+                        positions: 0,
+                        seen: self.seen.len() as u32,
+                    };
+                    self.seen.push(number);
+                }
+                count.frequency += weight;
+                if has_positions(key) {
+                    count.positions += 1;
+                    self.placed.push((count.seen, p));
+                }
+            });
+            let chars = text.chars().count() as u32;
+            length += chars * weight.min(2);
+            offset += chars + 1;
+        }
+        length
+    }
+
+    /// Lays the positions gathered while counting out in one run per term, in order.
+    fn group_positions(&mut self) {
+        self.ends.clear();
+        let mut next = 0u32;
+        for &number in &self.seen {
+            self.ends.push(next);
+            next += self.counts[number as usize].positions;
+        }
+        self.positions.clear();
+        self.positions.resize(next as usize, 0);
+        for &(seen, p) in &self.placed {
+            let fill = &mut self.ends[seen as usize];
+            self.positions[*fill as usize] = p;
+            *fill += 1;
+        }
     }
 }
 
@@ -431,42 +559,95 @@ pub struct Index {
     written: Option<Names>,
     dirty_keys: std::collections::HashSet<Key>,
     dirty_records: std::collections::BTreeSet<usize>,
+    /// The keys of each record's terms, made at the first [`Index::replace`] (only `pufa
+    /// serve` replaces records), so that an edit touches only the terms of its records.
+    record_terms: Option<Vec<Vec<Key>>>,
+    /// Each term's [`fnv1a`] (which shard holds it), kept from the first write of changes on,
+    /// so that finding the terms of a few shards costs no text of every term.
+    term_hashes: FxMap<Key, u32>,
 }
 
 /// The files of a bundle: (path under the output root, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// One part of the index, built from a run of records on one thread.
-#[derive(Default)]
 struct Part {
-    postings: FxMap<Key, Postings>,
+    /// Each term's key and postings, by term number.
+    keys: Vec<Key>,
+    postings: Vec<Postings>,
     words: FxMap<Key, Box<str>>,
 }
 
 impl Part {
-    fn add(&mut self, id: u32, record: &Record) {
-        let analysed = analyse(record, &mut self.words);
-        for &(key, weight, start, end) in &analysed.terms {
-            let positions = &analysed.positions[start as usize..end as usize];
-            self.postings
-                .entry(key)
-                .or_default()
-                .push(id, weight, positions);
+    /// Indexes `records`, the first of which has the id `first`.
+    fn of(first: usize, records: &[Record]) -> Part {
+        let mut terms = Terms::default();
+        let mut postings: Vec<Postings> = Vec::new();
+        let mut words = FxMap::default();
+        for (k, record) in records.iter().enumerate() {
+            let id = (first + k) as u32;
+            terms.analyse(record, &mut words, |number, _, weight, positions| {
+                if number as usize == postings.len() {
+                    postings.push(Postings::default());
+                }
+                postings[number as usize].push(id, weight, positions);
+            });
+        }
+        Part {
+            keys: terms.keys,
+            postings,
+            words,
         }
     }
+}
 
-    fn merge(mut self, other: Part) -> Part {
-        for (key, postings) in other.postings {
-            match self.postings.get_mut(&key) {
+/// The parts of an index, in record order, as one.
+fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>) {
+    let terms = parts.iter().map(|p| p.keys.len()).max().unwrap_or(0);
+    let mut all: FxMap<Key, Postings> = FxMap::with_capacity_and_hasher(terms, Default::default());
+    let mut words = FxMap::default();
+    for part in parts {
+        for (key, postings) in part.keys.into_iter().zip(part.postings) {
+            match all.get_mut(&key) {
                 Some(existing) => existing.append(postings),
                 None => {
-                    self.postings.insert(key, postings);
+                    all.insert(key, postings);
                 }
             }
         }
-        self.words.extend(other.words);
-        self
+        words.extend(part.words);
     }
+    (all, words)
+}
+
+/// The keys of each record's terms, from the postings: the records are counted first, so
+/// that each list is made at its size.
+fn terms_of_records(postings: &FxMap<Key, Postings>, records: usize) -> Vec<Vec<Key>> {
+    fn ids(list: &Postings) -> impl Iterator<Item = usize> + '_ {
+        let (mut at, mut id) = (0, 0);
+        (0..list.count).map(move |_| {
+            id += read_varint(&list.docs, &mut at) as usize;
+            at += 1;
+            id
+        })
+    }
+    let mut counts = vec![0usize; records];
+    for list in postings.values() {
+        for id in ids(list) {
+            if let Some(count) = counts.get_mut(id) {
+                *count += 1;
+            }
+        }
+    }
+    let mut terms: Vec<Vec<Key>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (&key, list) in postings {
+        for id in ids(list) {
+            if let Some(keys) = terms.get_mut(id) {
+                keys.push(key);
+            }
+        }
+    }
+    terms
 }
 
 impl Index {
@@ -475,29 +656,27 @@ impl Index {
     pub fn new(mut records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
         records.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)));
         records.dedup_by(|a, b| a.url == b.url);
-        let run = (records.len() / (4 * rayon::current_num_threads())).max(64);
+        // One part per thread: each holds every term of its records (more parts cost memory
+        // and merging, and were no faster on two cores).
+        let run = records.len().div_ceil(rayon::current_num_threads()).max(64);
         let parts: Vec<Part> = records
             .par_chunks(run)
             .enumerate()
-            .map(|(chunk, records)| {
-                let mut part = Part::default();
-                for (k, record) in records.iter().enumerate() {
-                    part.add((chunk * run + k) as u32, record);
-                }
-                part
-            })
+            .map(|(chunk, records)| Part::of(chunk * run, records))
             .collect();
         let entries = records.par_iter().map(Entry::of).collect();
         drop(records);
-        let all = parts.into_iter().fold(Part::default(), Part::merge);
+        let (postings, words) = merge(parts);
         Index {
             entries,
-            postings: all.postings,
-            words: all.words,
+            postings,
+            words,
             synonyms,
             written: None,
             dirty_keys: Default::default(),
             dirty_records: Default::default(),
+            record_terms: None,
+            term_hashes: Default::default(),
         }
     }
 
@@ -536,31 +715,45 @@ impl Index {
             return true;
         }
         // The new entries of every term the records now have.
-        let mut new: FxMap<Key, Vec<(u32, u8, Vec<u32>)>> = FxMap::default();
+        let mut new: NewPostings = FxMap::default();
+        let mut terms = Terms::default();
         for (&i, record) in ids.iter().zip(&records) {
-            let analysed = analyse(record, &mut self.words);
-            for &(key, weight, start, end) in &analysed.terms {
-                let positions = analysed.positions[start as usize..end as usize].to_vec();
+            terms.analyse(record, &mut self.words, |_, key, weight, positions| {
                 new.entry(key)
                     .or_default()
-                    .push((i as u32, weight, positions));
-            }
+                    .push((i as u32, weight, positions.to_vec()));
+            });
             self.entries[i] = Entry::of(record);
         }
         self.dirty_records.extend(ids.iter().copied());
-        // Terms the records had (found by a scan) and terms they have now.
-        let mut keys: Vec<Key> = self
-            .postings
+        // Terms the records had and terms they have now.
+        let postings = &self.postings;
+        let record_terms = self
+            .record_terms
+            .get_or_insert_with(|| terms_of_records(postings, self.entries.len()));
+        let mut keys: Vec<Key> = ids
             .iter()
-            .filter(|(_, p)| ids.iter().any(|&i| p.has(i as u32)))
-            .map(|(&k, _)| k)
+            .flat_map(|&i| std::mem::take(&mut record_terms[i]))
             .collect();
-        let had: std::collections::HashSet<Key> = keys.iter().copied().collect();
-        keys.extend(new.keys().filter(|k| !had.contains(k)));
+        keys.extend(new.keys().copied());
+        keys.sort_unstable();
+        keys.dedup();
+        for (&key, list) in &new {
+            for (i, _, _) in list {
+                record_terms[*i as usize].push(key);
+            }
+        }
+        self.set_postings(keys, &ids, &new);
+        true
+    }
+
+    /// Sets the entries of `ids` in the postings of each of `keys` to what `new` says (none
+    /// when a record no longer has the term), marking the terms that changed.
+    fn set_postings(&mut self, keys: Vec<Key>, ids: &[usize], new: &NewPostings) {
         for key in keys {
             let postings = self.postings.entry(key).or_default();
             let before = postings.clone();
-            for &i in &ids {
+            for &i in ids {
                 let entry = new
                     .get(&key)
                     .and_then(|list| list.iter().find(|(r, _, _)| *r == i as u32))
@@ -572,11 +765,10 @@ impl Index {
             }
             if postings.count == 0 {
                 self.postings.remove(&key);
+                self.words.remove(&key);
+                self.term_hashes.remove(&key);
             }
         }
-        let postings = &self.postings;
-        self.words.retain(|key, _| postings.contains_key(key));
-        true
     }
 
     /// Whether some record could match `word`: every term it needs is in the index (for
@@ -655,6 +847,21 @@ impl Index {
             .collect();
         dirty.sort_unstable();
         dirty.dedup();
+        let keys: Vec<Key> = if self.term_hashes.is_empty() {
+            self.postings.keys().copied().collect()
+        } else {
+            self.dirty_keys.iter().copied().collect()
+        };
+        for key in keys {
+            if self.postings.contains_key(&key) && !self.term_hashes.contains_key(&key) {
+                let text = han_text(key).unwrap_or_else(|| {
+                    self.words
+                        .get(&key)
+                        .map_or_else(String::new, |w| w.to_string())
+                });
+                self.term_hashes.insert(key, fnv1a(&text));
+            }
+        }
         let mut chunks: Vec<usize> = self.dirty_records.iter().map(|id| id / CHUNK).collect();
         chunks.dedup();
         let errors = self.encode(folder, &dirty, &chunks, &mut names, sink);
@@ -699,12 +906,23 @@ impl Index {
         sink: &(dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync),
     ) -> Vec<E> {
         let count = names.shards;
-        let wanted: std::collections::HashSet<usize> = shards.iter().copied().collect();
+        let mut wanted = vec![false; count];
+        for &shard in shards {
+            wanted[shard] = true;
+        }
         let mut by_shard: Vec<Vec<(String, &Postings)>> = vec![Vec::new(); count];
         for (&key, postings) in &self.postings {
-            let text = self.text(key);
-            let shard = fnv1a(&text) as usize % count;
-            if wanted.contains(&shard) {
+            let (text, hash) = match self.term_hashes.get(&key) {
+                Some(&hash) => (None, hash),
+                None => {
+                    let text = self.text(key);
+                    let hash = fnv1a(&text);
+                    (Some(text), hash)
+                }
+            };
+            let shard = hash as usize % count;
+            if wanted[shard] {
+                let text = text.unwrap_or_else(|| self.text(key));
                 by_shard[shard].push((text, postings));
             }
         }
@@ -1046,12 +1264,25 @@ mod tests {
         ];
         let mut after = before.clone();
         after[1].fields[1].1 = "行政复议的申请期限".into();
-        let mut index = Index::new(before, Vec::new());
+        let mut index = Index::new(before.clone(), Vec::new());
+        let original = index.files("search");
         assert!(index.replace("/b/.md", vec![after[1].clone()]));
         assert_eq!(
             index.files("search"),
-            Index::new(after, Vec::new()).files("search")
+            Index::new(after.clone(), Vec::new()).files("search")
         );
+        // Again, from what the first edit left (the terms each record has are kept from it),
+        // with a word another record already has (离婚, in /a/: the scan of postings before
+        // missed such terms), and back to the original text.
+        let mut again = after.clone();
+        again[1].fields[1].1 = "离婚 申请".into();
+        assert!(index.replace("/b/.md", vec![again[1].clone()]));
+        assert_eq!(
+            index.files("search"),
+            Index::new(again, Vec::new()).files("search")
+        );
+        assert!(index.replace("/b/.md", vec![before[1].clone()]));
+        assert_eq!(index.files("search"), original);
         // A record that moves is not replaced in place.
         let mut moved = record("/c/", "复议", "");
         moved.owner = "/b/.md".into();

@@ -22,17 +22,21 @@ pub enum Token<'a> {
     Word(&'a str),
 }
 
-/// A term as the index keeps it: Chinese terms are their characters packed into 18 bits
-/// each (every Han character is below U+40000), a word is a 62-bit hash of its text. The top
-/// two bits say which.
+/// A term as the index keeps it: Chinese terms of up to three characters are their characters
+/// packed into 18 bits each (every Han character is below U+40000); four-character terms of
+/// the common ideographs (U+4E00–U+9FFF) are their characters packed into 15 bits each; a word,
+/// or four characters of the rarer blocks, is a hash of its text. The top bits say which.
 pub type Key = u64;
 
 const TAG_BI: u64 = 1 << 62;
 const TAG_TRI: u64 = 2 << 62;
 const TAG_WORD: u64 = 3 << 62;
-/// Four-character terms are hashed like words, with one more bit set: their text is kept
-/// beside the index like a word's.
+/// Four-character terms have one more bit set than words.
 const TAG_QUAD: u64 = 7 << 61;
+/// A four-character term with a character outside U+4E00–U+9FFF: hashed, its text kept
+/// beside the index like a word's.
+const QUAD_HASHED: u64 = 1 << 60;
+const COMMON_HAN: std::ops::RangeInclusive<u32> = 0x4e00..=0x9fff;
 
 impl Token<'_> {
     /// The term as the index files and the browser spell it.
@@ -53,16 +57,33 @@ impl Token<'_> {
             Token::Uni(a) => c(a),
             Token::Bi(a, b) => TAG_BI | c(a) << 18 | c(b),
             Token::Tri(a, b, d) => TAG_TRI | c(a) << 36 | c(b) << 18 | c(d),
-            Token::Quad(a, b, d, e) => {
-                let mut bytes = [0u8; 16];
-                for (k, ch) in [a, b, d, e].into_iter().enumerate() {
-                    bytes[k * 4..k * 4 + 4].copy_from_slice(&u32::from(ch).to_le_bytes());
-                }
-                TAG_QUAD | (fx64(&bytes) >> 3)
-            }
+            Token::Quad(a, b, d, e) => quad_key([a, b, d, e]),
             Token::Word(word) => TAG_WORD | (fx64(word.as_bytes()) >> 3),
         }
     }
+
+    /// Whether the index must keep this term's text beside its key (see [`han_text`]).
+    pub fn named(&self) -> bool {
+        match *self {
+            Token::Word(_) => true,
+            Token::Quad(..) => self.key() & QUAD_HASHED != 0,
+            _ => false,
+        }
+    }
+}
+
+fn quad_key(chars: [char; 4]) -> Key {
+    let base = *COMMON_HAN.start();
+    if chars.iter().all(|&c| COMMON_HAN.contains(&u32::from(c))) {
+        return (0..4).fold(TAG_QUAD, |key, k| {
+            key | u64::from(u32::from(chars[k]) - base) << (15 * (3 - k))
+        });
+    }
+    let mut bytes = [0u8; 16];
+    for (k, ch) in chars.into_iter().enumerate() {
+        bytes[k * 4..k * 4 + 4].copy_from_slice(&u32::from(ch).to_le_bytes());
+    }
+    TAG_QUAD | QUAD_HASHED | (fx64(&bytes) >> 4)
 }
 
 /// Whether the index keeps the positions of the term with this key (four-character terms).
@@ -70,9 +91,16 @@ pub fn has_positions(key: Key) -> bool {
     key >> 61 == 7
 }
 
-/// The text of a Chinese term's key (`None` for a word: its text is kept beside the index).
+/// The text of a Chinese term's key (`None` for a word or a hashed four-character term:
+/// their text is kept beside the index).
 pub fn han_text(key: Key) -> Option<String> {
     let c = |shift: u32| char::from_u32(((key >> shift) & 0x3_ffff) as u32).unwrap_or('\u{fffd}');
+    let common = |shift: u32| {
+        char::from_u32(((key >> shift) & 0x7fff) as u32 + COMMON_HAN.start()).unwrap_or('\u{fffd}')
+    };
+    if has_positions(key) {
+        return (key & QUAD_HASHED == 0).then(|| [45, 30, 15, 0].into_iter().map(common).collect());
+    }
     match key >> 62 {
         0 => Some(c(0).to_string()),
         1 => Some([c(18), c(0)].into_iter().collect()),
@@ -95,7 +123,7 @@ const MAX_WORD: usize = 40;
 /// Full-width ASCII (`１２３４８`, `ＧＢ`) and the ideographic space as their ASCII forms,
 /// letters in lower case. One character in, one out: positions stay character offsets.
 pub fn normalize(c: char) -> char {
-    if is_han(c) {
+    if is_han(c) || is_punctuation(c) {
         return c;
     }
     let c = match c {
@@ -119,8 +147,17 @@ pub fn is_han(c: char) -> bool {
         0x3007 | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3ffff)
 }
 
+/// General and CJK punctuation, the commonest characters of Chinese text after Han ones:
+/// neither letters nor digits, and no case (a quick answer before Unicode's tables).
+fn is_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020)
+}
+
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !is_punctuation(c) && c.is_alphanumeric() && !is_han(c)
 }
 
 fn is_joiner(c: char) -> bool {
@@ -298,21 +335,47 @@ mod tests {
     #[test]
     fn keys_are_distinct_per_term_and_chinese_keys_give_back_their_text() {
         let mut keys = std::collections::HashMap::new();
-        tokenize("离婚纠纷 a1 离婚 𠀀𠀁𠀂 ab", 0, |t, _| {
-            let previous = keys.insert(t.key(), t.text());
-            assert!(previous.is_none_or(|p| p == t.text()), "{t:?}");
-            assert_eq!(
-                has_positions(t.key()),
-                matches!(t, Token::Quad(..)),
-                "{t:?}"
+        tokenize(
+            "离婚纠纷 a1 离婚 𠀀𠀁𠀂 ab 㐀丁七万 鿿丁七万",
+            0,
+            |t, _| {
+                let previous = keys.insert(t.key(), t.text());
+                assert!(previous.is_none_or(|p| p == t.text()), "{t:?}");
+                assert_eq!(
+                    has_positions(t.key()),
+                    matches!(t, Token::Quad(..)),
+                    "{t:?}"
+                );
+                // Words and four characters beyond the common block keep their text beside the
+                // index; every other Chinese key gives it back.
+                assert_eq!(
+                    t.named(),
+                    matches!(t, Token::Word(_))
+                        || matches!(t, Token::Quad(..)) && t.text().contains(['㐀', '𠀀']),
+                    "{t:?}"
+                );
+                if t.named() {
+                    assert!(han_text(t.key()).is_none());
+                } else {
+                    assert_eq!(han_text(t.key()).unwrap(), t.text());
+                }
+            },
+        );
+        assert_eq!(keys.len(), 32);
+    }
+
+    #[test]
+    fn the_quick_punctuation_answer_is_unicode_s_answer() {
+        for c in (0x2000..=0x303f)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_punctuation(c))
+        {
+            assert!(
+                !c.is_alphanumeric() && !c.is_uppercase() && !is_han(c),
+                "{c:?}"
             );
-            if matches!(t, Token::Word(_) | Token::Quad(..)) {
-                assert!(han_text(t.key()).is_none());
-            } else {
-                assert_eq!(han_text(t.key()).unwrap(), t.text());
-            }
-        });
-        assert_eq!(keys.len(), 18);
+            assert_eq!(c.to_lowercase().next(), Some(c), "{c:?}");
+        }
     }
 
     #[test]
