@@ -137,6 +137,14 @@ impl LiveSite {
         }
     }
 
+    /// Gets the kept search index ready for edits (see [`crate::textsearch::Index::prepare_replace`]);
+    /// `pufa serve` calls it after a full build, between saves.
+    pub fn prepare_edits(&mut self) {
+        if let Some((index, _)) = &mut self.search {
+            index.prepare_replace();
+        }
+    }
+
     /// Applies saved files (paths as the watcher reports them).
     pub fn changed(&mut self, paths: &[PathBuf]) -> Rebuild {
         let started = Instant::now();

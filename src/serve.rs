@@ -340,6 +340,8 @@ fn watch(
     std::thread::spawn(move || {
         let _keep_watching = debouncer;
         let mut generation = 0;
+        // Saves that arrive meanwhile wait in `rx`.
+        live.prepare_edits();
         for result in rx {
             let Ok(events) = result else { continue };
             let mut paths: Vec<PathBuf> = events
@@ -362,6 +364,9 @@ fn watch(
             *shared.last.lock().unwrap_or_else(|e| e.into_inner()) = rebuild;
             generation += 1;
             let _ = shared.reloads.send(generation);
+            if shared.last.lock().unwrap_or_else(|e| e.into_inner()).full {
+                live.prepare_edits();
+            }
         }
     });
     Ok(())

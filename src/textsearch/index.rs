@@ -690,6 +690,15 @@ impl Index {
         self.entries.is_empty()
     }
 
+    /// Lists each record's terms, which [`Index::replace`] needs to know what an edit takes
+    /// away (the first `replace` does it otherwise). `pufa serve` calls it while no one is
+    /// editing yet, so that the first save is as quick as the others.
+    pub fn prepare_replace(&mut self) {
+        if self.record_terms.is_none() {
+            self.record_terms = Some(terms_of_records(&self.postings, self.entries.len()));
+        }
+    }
+
     /// Replaces the records of `owner` by `records` when they are the same results (same
     /// URLs and kinds, and so the same ids) with new text; returns `false`, changing
     /// nothing, otherwise (the caller then builds a new index).

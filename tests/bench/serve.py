@@ -52,6 +52,7 @@ def pufa_serve(site, edits):
             times.append((time.perf_counter() - start) * 1000)
             server_ms.append(re.search(r"rebuilt (\d+) file\(s\) in (\d+) ms", proc.stdout.readline()))
         written = {m.group(1) for m in server_ms if m}
+        print(f"pufa serve, each save -> reload event: {', '.join(f'{t:.0f}' for t in times)} ms")
         return statistics.median(times), statistics.median(int(m.group(2)) for m in server_ms if m), written
     finally:
         proc.kill()
