@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{Site, pufa, snapshot};
+use common::{Site, first_difference, pufa, snapshot};
 
 const UPDATE: &str = "PUFA_UPDATE_GOLDEN";
 
@@ -59,8 +59,8 @@ fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
             && expected != bytes
         {
             problems.push(format!(
-                "differs: {path}{}",
-                first_difference(expected, bytes)
+                "differs: {path}: {}",
+                first_difference(("golden", expected), ("built", bytes))
             ));
         }
     }
@@ -71,25 +71,6 @@ fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
         problems.len(),
         problems.join("\n")
     );
-}
-
-/// Where two files part, as a line of context from each.
-fn first_difference(expected: &[u8], actual: &[u8]) -> String {
-    let at = expected
-        .iter()
-        .zip(actual)
-        .position(|(a, b)| a != b)
-        .unwrap_or(expected.len().min(actual.len()));
-    let around = |bytes: &[u8]| {
-        let start = at.saturating_sub(60);
-        let end = (at + 60).min(bytes.len());
-        String::from_utf8_lossy(&bytes[start..end]).into_owned()
-    };
-    format!(
-        " (byte {at})\n    golden: {:?}\n    built:  {:?}",
-        around(expected),
-        around(actual)
-    )
 }
 
 fn fixture(name: &str) {

@@ -9,8 +9,8 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::Site;
 use common::serve::{Server, start};
+use common::{Site, first_difference};
 
 /// A plain HTTP/1.1 GET sending `path` exactly as given (no normalisation).
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -432,7 +432,10 @@ fn differences(
         .filter_map(|path| match (served.get(path), built.get(path)) {
             (Some(_), None) => Some(format!("{path}: only in the served folder")),
             (None, Some(_)) => Some(format!("{path}: only in the full build")),
-            (Some(a), Some(b)) if a != b => Some(format!("{path}: {}", first_difference(a, b))),
+            (Some(a), Some(b)) if a != b => Some(format!(
+                "{path}: {}",
+                first_difference(("served", a), ("built", b))
+            )),
             _ => None,
         })
         .collect()
@@ -463,37 +466,6 @@ fn unfingerprinted(
         );
     }
     out
-}
-
-/// The line and the text around the first byte where two files differ.
-fn first_difference(served: &[u8], built: &[u8]) -> String {
-    let at = served
-        .iter()
-        .zip(built)
-        .position(|(a, b)| a != b)
-        .unwrap_or_else(|| served.len().min(built.len()));
-    let line = served[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-    let around = |bytes: &[u8]| {
-        let from = at.saturating_sub(100);
-        let to = (at + 120).min(bytes.len());
-        let window = &bytes[from.min(to)..to];
-        match std::str::from_utf8(&bytes[..bytes.len().min(4096)]) {
-            Ok(_) => String::from_utf8_lossy(window).into_owned(),
-            // Binary (a search shard): the bytes from the first difference on, in hex.
-            Err(_) => bytes[at.min(bytes.len())..(at + 24).min(bytes.len())]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
-    };
-    format!(
-        "line {line}, byte {at} (sizes {} / {})\n    served: …{}…\n    built:  …{}…",
-        served.len(),
-        built.len(),
-        around(served),
-        around(built)
-    )
 }
 
 /// The served folder against `pufa build` of the same content, with serve's base URL, into

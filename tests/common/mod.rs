@@ -172,6 +172,50 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Where two versions of a file part: the line, the byte, and the text around it in each
+/// (in hex from that byte on, for binary files such as search shards). Each side is named
+/// (`("golden", bytes)`), for the message.
+pub fn first_difference((a_name, a): (&str, &[u8]), (b_name, b): (&str, &[u8])) -> String {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or_else(|| a.len().min(b.len()));
+    let line = a[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+    let around = |bytes: &[u8]| {
+        // Whole UTF-8 characters at both ends of the window.
+        let is_inside = |i: usize| i < bytes.len() && bytes[i] & 0xC0 == 0x80;
+        let mut from = at.saturating_sub(100);
+        while from > 0 && is_inside(from) {
+            from -= 1;
+        }
+        let mut to = (at + 120).min(bytes.len());
+        while is_inside(to) {
+            to += 1;
+        }
+        let window = &bytes[from.min(to)..to];
+        match std::str::from_utf8(&bytes[..bytes.len().min(4096)]) {
+            Ok(_) => String::from_utf8_lossy(window).into_owned(),
+            // Binary: the bytes from the first difference on, in hex.
+            Err(_) => bytes[at.min(bytes.len())..(at + 24).min(bytes.len())]
+                .iter()
+                .map(|c| format!("{c:02x}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    };
+    let width = a_name.len().max(b_name.len()) + 1;
+    format!(
+        "line {line}, byte {at} (sizes {} / {})\n    {:width$} …{}…\n    {:width$} …{}…",
+        a.len(),
+        b.len(),
+        format!("{a_name}:"),
+        around(a),
+        format!("{b_name}:"),
+        around(b)
+    )
+}
+
 /// Reads a QR code back from one of pufa's SVG QR codes, as a phone reads the printed sign.
 pub fn decode_qr(svg: &str) -> String {
     let doc = roxmltree::Document::parse(svg).expect("QR SVG is XML");
