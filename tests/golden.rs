@@ -3,6 +3,10 @@
 //! download, image or search file shows up here, so a refactor that claims to change nothing
 //! can prove it.
 //!
+//! The theme's static files are published as they are, under fingerprinted names: they are kept
+//! once, in `themes/default/static/`, and each site's golden lists their names in
+//! `tests/golden/<site>.theme-statics` (so the same CSS is not stored nine times).
+//!
 //! When a change of output is meant, regenerate the goldens and review them with `git diff`:
 //!
 //! ```text
@@ -24,15 +28,45 @@ fn golden_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Takes out of `built` the files that are the built-in theme's statics byte for byte under
+/// their fingerprinted names (`css/pufa.266153f0.css` is `themes/default/static/css/pufa.css`),
+/// and returns their paths, one a line.
+fn theme_statics(built: &mut BTreeMap<String, Vec<u8>>) -> String {
+    let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
+    let source = |path: &str| {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let parts: Vec<&str> = name.split('.').collect();
+        let [stem, hash, extension] = parts[..] else {
+            return None;
+        };
+        let fingerprinted = hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        fingerprinted.then(|| statics.join(folder).join(format!("{stem}.{extension}")))
+    };
+    let copies: Vec<String> = built
+        .iter()
+        .filter(|(path, bytes)| {
+            source(path).is_some_and(|file| std::fs::read(file).is_ok_and(|b| &b == *bytes))
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    for path in &copies {
+        built.remove(path);
+    }
+    copies.iter().map(|p| format!("{p}\n")).collect()
+}
+
 /// Compares `built` with the golden files of `name` (or rewrites them under PUFA_UPDATE_GOLDEN).
-fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
+fn compare(name: &str, mut built: BTreeMap<String, Vec<u8>>) {
     assert!(
         built.len() > 5,
         "{name}: the build wrote only {} files",
         built.len()
     );
     let dir = golden_dir(name);
+    let statics_file = dir.with_extension("theme-statics");
+    let statics = theme_statics(&mut built);
     if std::env::var_os(UPDATE).is_some() {
+        std::fs::write(&statics_file, &statics).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         for (path, bytes) in &built {
             let file = dir.join(path);
@@ -48,6 +82,15 @@ fn compare(name: &str, built: BTreeMap<String, Vec<u8>>) {
     );
     let golden = snapshot(&dir);
     let mut problems = Vec::new();
+    let expected_statics = std::fs::read_to_string(&statics_file).unwrap_or_default();
+    if statics != expected_statics {
+        problems.push(format!(
+            "the theme's statics as published differ from {}:\n  golden: {:?}\n  built:  {:?}",
+            statics_file.display(),
+            expected_statics.lines().collect::<Vec<_>>(),
+            statics.lines().collect::<Vec<_>>()
+        ));
+    }
     for path in golden.keys().filter(|p| !built.contains_key(*p)) {
         problems.push(format!("missing from the build: {path}"));
     }
