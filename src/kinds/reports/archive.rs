@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::content::Library;
 use crate::dates;
 use crate::kinds::KindContext;
 use crate::url::site_url;
@@ -17,7 +16,7 @@ use crate::render::views::ListItem;
 pub(super) fn year_pages(site: &KindContext, section: usize) -> Vec<KindOutput> {
     let (library, config) = (site.library, site.config);
     let sec = &library.sections[section];
-    by_year(library, section)
+    by_year(site, section)
         .into_iter()
         .map(|(year, pages)| {
             let mut context = tera::Context::new();
@@ -40,21 +39,18 @@ pub(super) fn year_pages(site: &KindContext, section: usize) -> Vec<KindOutput> 
 }
 
 /// The section's dated pages, newest first (ties by file name, so builds are repeatable).
-pub(super) fn dated_pages(library: &Library, section: usize) -> Vec<usize> {
-    let mut pages: Vec<usize> = library.sections[section]
-        .pages
-        .iter()
-        .copied()
-        .filter(|&i| library.pages[i].meta.date.is_some())
-        .collect();
+pub(super) fn newest_reports(site: &KindContext, section: usize) -> Vec<usize> {
+    let library = site.library;
+    let mut pages: Vec<usize> = site.dated_pages(section).collect();
     pages.sort_by(|&a, &b| crate::content::newest_first(&library.pages[a], &library.pages[b]));
     pages
 }
 
 /// The section's reports by year of publication, newest year first.
-pub(super) fn by_year(library: &Library, section: usize) -> Vec<(i16, Vec<usize>)> {
+pub(super) fn by_year(site: &KindContext, section: usize) -> Vec<(i16, Vec<usize>)> {
+    let library = site.library;
     let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
-    for i in dated_pages(library, section) {
+    for i in newest_reports(site, section) {
         if let Some(date) = library.pages[i].meta.date {
             years.entry(dates::year(date)).or_default().push(i);
         }
@@ -89,7 +85,7 @@ impl ArchiveView {
         let (library, config) = (site.library, site.config);
         let url = &library.sections[section].url;
         ArchiveView {
-            years: by_year(library, section)
+            years: by_year(site, section)
                 .into_iter()
                 .map(|(year, pages)| YearLink {
                     year,

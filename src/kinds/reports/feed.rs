@@ -1,6 +1,6 @@
 //! Each report section's own Atom feed, beside its list page.
 
-use super::archive::dated_pages;
+use super::archive::newest_reports;
 use crate::config::Config;
 use crate::content::{Library, Page};
 use crate::kinds::{KindContext, KindOutput};
@@ -9,7 +9,7 @@ use crate::kinds::{KindContext, KindOutput};
 pub(super) fn feed(site: &KindContext, section: usize) -> KindOutput {
     let (library, config) = (site.library, site.config);
     let url = &library.sections[section].url;
-    let newest_first: Vec<&Page> = dated_pages(library, section)
+    let newest_first: Vec<&Page> = newest_reports(site, section)
         .into_iter()
         .map(|i| &library.pages[i])
         .collect();
