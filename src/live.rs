@@ -53,9 +53,9 @@ pub struct LiveSite {
     pending: Pending,
     /// The search index the served files hold, updated in each rebuild.
     search: Option<SearchState>,
-    /// The output paths the last incremental rebuild's plan claimed, so that the next one
-    /// can delete what is no longer claimed (a term page whose last page dropped the term).
-    /// `None` after a full build, which leaves no stale file.
+    /// The output paths the last build's plan claimed, so that the next rebuild can delete
+    /// what is no longer claimed (a term page whose last page dropped the term). `None` when
+    /// unknown (after a failed build): the next rebuild then plans the served site again.
     claimed: Option<HashSet<String>>,
 }
 
@@ -114,9 +114,10 @@ impl LiveSite {
                 };
             }
         };
-        let (summary, search) = pipeline::build_keeping_index(&loaded, &self.out);
-        self.search = search;
-        self.claimed = None;
+        let kept = pipeline::build_keeping_index(&loaded, &self.out);
+        let summary = kept.summary;
+        self.search = kept.search;
+        self.claimed = (summary.errors() == 0).then_some(kept.claimed);
         let failed = summary.errors() > 0;
         self.pending = if failed {
             Pending::Everything

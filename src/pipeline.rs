@@ -106,22 +106,37 @@ pub fn findings(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
 /// Writes the site to `out` through a staging folder; the output is replaced only if
 /// there were no errors.
 pub fn build(site: &Site, out: &Path) -> BuildSummary {
-    build_keeping_index(site, out).0
+    build_keeping_index(site, out).summary
 }
 
-/// [`build`], also handing back the search index it wrote (and its files' paths),
-/// for `pufa serve` to update after edits.
-pub fn build_keeping_index(site: &Site, out: &Path) -> (BuildSummary, Option<SearchState>) {
+/// What `pufa serve` keeps of a full build, to update the output after edits.
+pub struct KeptBuild {
+    /// The build's outcome.
+    pub summary: BuildSummary,
+    /// The search index it wrote and its files' paths (`None` without search or on failure).
+    pub search: Option<SearchState>,
+    /// Every output path the build's plan claimed.
+    pub claimed: HashSet<String>,
+}
+
+/// [`build`], also handing back what `pufa serve` keeps: the search index it wrote and
+/// the paths it claimed.
+pub fn build_keeping_index(site: &Site, out: &Path) -> KeptBuild {
     let plan = crate::plan::plan(site);
     let mut diagnostics = findings(site, &plan);
+    let failed = |diagnostics| KeptBuild {
+        summary: BuildSummary::failed(diagnostics),
+        search: None,
+        claimed: HashSet::new(),
+    };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (BuildSummary::failed(diagnostics), None);
+        return failed(diagnostics);
     }
     let staging = match crate::output::Staging::create(out) {
         Ok(s) => s,
         Err(e) => {
             diagnostics.push(e);
-            return (BuildSummary::failed(diagnostics), None);
+            return failed(diagnostics);
         }
     };
     let pages = crate::write::write_site(site, &plan, &staging, &mut diagnostics);
@@ -138,7 +153,11 @@ pub fn build_keeping_index(site: &Site, out: &Path) -> (BuildSummary, Option<Sea
         diagnostics: sorted(diagnostics),
         images: site.images.counts(),
     };
-    (summary, search)
+    KeptBuild {
+        summary,
+        search,
+        claimed: plan.claims.into_keys().collect(),
+    }
 }
 
 /// Everything `build` checks, without writing: every page is rendered in memory so that

@@ -360,11 +360,12 @@ fn watch(
                 continue;
             }
             let rebuild = live.changed(&paths);
+            let full = rebuild.full;
             report(ServeEvent::Rebuilt(&rebuild));
             *shared.last.lock().unwrap_or_else(|e| e.into_inner()) = rebuild;
             generation += 1;
             let _ = shared.reloads.send(generation);
-            if shared.last.lock().unwrap_or_else(|e| e.into_inner()).full {
+            if full {
                 live.prepare_edits();
             }
         }
