@@ -28,6 +28,7 @@ impl Renderer {
     /// template) it came from.
     pub fn new(theme: &Theme, config: &Config) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_html);
         let sources: HashMap<String, (String, String)> = theme
             .templates
             .iter()
@@ -82,12 +83,42 @@ impl Renderer {
         self.sources.contains_key(name)
     }
 
-    /// Renders `template`; a failure names the template file and line.
-    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    /// Renders `template` into `out` (emptied first); a failure names the template file and
+    /// line. Tera writes valid UTF-8 from `str` values and template text, so the bytes are not
+    /// checked again.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        out.clear();
         self.tera
-            .render(template, context)
+            .render_to(template, context, &mut *out)
             .map_err(|e| template_error(&e, &self.sources))
     }
+}
+
+/// Tera's own HTML escaping (the same five characters as the same entities), but writing
+/// each run of plain text at once instead of byte by byte: a quarter of the time of writing
+/// a page went into escaping.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// Tera's errors read `error: …\n --> page.html:5:12\n  |\n5 | …`: keep the message, map the
@@ -124,5 +155,45 @@ fn template_error(error: &tera::Error, sources: &HashMap<String, (String, String
             None => Diagnostic::error("template", name, message).with_help(help),
         },
         None => Diagnostic::error("template", "themes", message).with_help(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours(text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        escape_html(text, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn escaping_writes_what_tera_s_escaping_writes() {
+        for text in [
+            "",
+            "plain 文本",
+            "<script>alert('x')</script>",
+            "a&b\"c'd>e<",
+            "&&&",
+            "尾&",
+        ] {
+            let mut theirs = Vec::new();
+            tera::escape_html(text, &mut theirs).unwrap();
+            assert_eq!(ours(text), theirs, "{text}");
+        }
+        assert_eq!(
+            ours("<a href=\"x\">'"),
+            b"&lt;a href=&quot;x&quot;&gt;&#39;"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_writes_what_tera_s_escaping_writes_for_any_text(text in "\\PC{0,60}") {
+            let mut theirs = Vec::new();
+            tera::escape_html(&text, &mut theirs).unwrap();
+            proptest::prop_assert_eq!(ours(&text), theirs);
+        }
     }
 }
