@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
@@ -82,13 +84,19 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
     })
 }
 
-/// Writes the bundle of a full build (and of `pufa check`, which writes nothing): every page
-/// record the writer gathered, and every record the kinds add (directory entries).
+/// Writes the bundle of a full build (and of `pufa check`, which writes nothing): the record
+/// of every page, and every record the kinds add (directory entries). It reads the pages'
+/// text, not their HTML, so it runs beside the steps that write them.
 pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     if !site.config.search.enabled || staging.is_incremental() {
         return Ok(0);
     }
-    let mut index = build_index(site, staging.take_records());
+    let pages: Vec<usize> = site.library.regular_pages().map(|(i, _)| i).collect();
+    let records = pages
+        .par_iter()
+        .filter_map(|&page| page_record(site, page))
+        .collect();
+    let mut index = build_index(site, records);
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {

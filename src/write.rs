@@ -30,8 +30,9 @@ pub fn write_site(
     }
     let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
     site.progress.step("writing", outputs);
-    let first: [WriteStep; 2] = [write_kind_outputs, write_pages];
-    let rest: [WriteStep; 7] = [
+    let steps: [WriteStep; 9] = [
+        write_kind_outputs,
+        write_pages,
         write_sections,
         write_taxonomies,
         write_aliases,
@@ -51,16 +52,13 @@ pub fn write_site(
         }
         (pages, errors)
     };
-    let (mut pages, errors) = run(&first);
-    diagnostics.extend(errors);
-    // The search index needs the records of the pages just rendered, and nothing the other
-    // steps write: it is built beside them.
-    let ((index_pages, index_errors), (rest_pages, rest_errors)) =
-        rayon::join(|| run(&[crate::search::write_index]), || run(&rest));
-    pages += index_pages + rest_pages;
+    // The search index reads the pages' text, not what the other steps write: it is built
+    // beside all of them, so that both cores stay busy until the end.
+    let ((index_pages, index_errors), (pages, errors)) =
+        rayon::join(|| run(&[crate::search::write_index]), || run(&steps));
     diagnostics.extend(index_errors);
-    diagnostics.extend(rest_errors);
-    pages
+    diagnostics.extend(errors);
+    pages + index_pages
 }
 
 /// Runs `job` over `items` in parallel and gathers every error.
@@ -115,8 +113,14 @@ fn render_to(
             site.config.theme
         )));
     }
-    let html = site.renderer.render(template, context)?;
-    staging.write(path, html.as_bytes())?;
+    thread_local! {
+        /// Each thread's page buffer, kept from one page to the next.
+        static HTML: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(64 * 1024));
+    }
+    HTML.with_borrow_mut(|html| -> Result<(), Diagnostic> {
+        site.renderer.render(template, context, html)?;
+        staging.write(path, html)
+    })?;
     site.progress.advance();
     Ok(())
 }
@@ -142,7 +146,9 @@ fn write_pages(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Di
             &html_path(&page.url),
             &page.file,
         )?;
+        // A full build's index reads every page itself (`search::write_index`).
         if site.config.search.enabled
+            && staging.is_incremental()
             && let Some(record) = crate::search::page_record(site, i)
         {
             staging.add_record(record);
