@@ -590,15 +590,17 @@ impl Part {
         let mut terms = Terms::default();
         let mut postings: Vec<Postings> = Vec::new();
         let mut words = FxMap::default();
+        let mut batch = Batch::default();
         for (k, record) in records.into_iter().enumerate() {
             let id = (first + k) as u32;
             terms.analyse(&record, &mut words, |number, _, weight, positions| {
-                if number as usize == postings.len() {
-                    postings.push(Postings::default());
-                }
-                postings[number as usize].push(id, weight, positions);
+                batch.add(number, id, weight, positions);
             });
+            if batch.entries.len() >= BATCH_ENTRIES {
+                batch.flush(&mut postings);
+            }
         }
+        batch.flush(&mut postings);
         Part {
             keys: terms.table.keys,
             postings,
@@ -632,6 +634,84 @@ fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
         runs.push(start..records.len());
     }
     runs
+}
+
+/// How many postings entries a [`Batch`] gathers before adding them.
+const BATCH_ENTRIES: usize = 32 * 1024;
+
+/// The postings entries of the last few records, grouped by term before they are added, so
+/// that each term's postings are reached once a batch instead of once a record: a term's
+/// postings are far apart in memory, a batch is small enough to stay in the cache.
+#[derive(Default)]
+struct Batch {
+    entries: Vec<Pending>,
+    positions: Vec<u32>,
+    /// By term number: its first and last entry in this batch ([`NONE`] for none).
+    ends: Vec<(u32, u32)>,
+    /// The numbers of the terms with entries, in order of their first entry.
+    terms: Vec<u32>,
+}
+
+/// One entry of a [`Batch`]: a record that has the term, and the term's next entry.
+struct Pending {
+    record: u32,
+    weight: u8,
+    positions: (u32, u32),
+    next: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Batch {
+    fn add(&mut self, number: u32, record: u32, weight: u8, positions: &[u32]) {
+        let entry = self.entries.len() as u32;
+        let start = self.positions.len() as u32;
+        self.positions.extend_from_slice(positions);
+        self.entries.push(Pending {
+            record,
+            weight,
+            positions: (start, start + positions.len() as u32),
+            next: NONE,
+        });
+        let number = number as usize;
+        if number >= self.ends.len() {
+            self.ends.resize(number + 1, (NONE, NONE));
+        }
+        let (first, last) = &mut self.ends[number];
+        if *first == NONE {
+            *first = entry;
+            self.terms.push(number as u32);
+        } else {
+            self.entries[*last as usize].next = entry;
+        }
+        *last = entry;
+    }
+
+    /// Adds the entries to `postings` (by term number), term by term, and empties the batch.
+    fn flush(&mut self, postings: &mut Vec<Postings>) {
+        for &number in &self.terms {
+            let number = number as usize;
+            if number >= postings.len() {
+                postings.resize_with(number + 1, Postings::default);
+            }
+            let list = &mut postings[number];
+            let mut entry = self.ends[number].0;
+            while entry != NONE {
+                let pending = &self.entries[entry as usize];
+                let (start, end) = pending.positions;
+                list.push(
+                    pending.record,
+                    pending.weight,
+                    &self.positions[start as usize..end as usize],
+                );
+                entry = pending.next;
+            }
+            self.ends[number] = (NONE, NONE);
+        }
+        self.terms.clear();
+        self.entries.clear();
+        self.positions.clear();
+    }
 }
 
 /// The parts of an index, in record order, as one.
