@@ -639,74 +639,86 @@ fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
 /// How many postings entries a [`Batch`] gathers before adding them.
 const BATCH_ENTRIES: usize = 32 * 1024;
 
-/// The postings entries of the last few records, grouped by term before they are added, so
+/// The postings entries of the last few records, sorted by term before they are added, so
 /// that each term's postings are reached once a batch instead of once a record: a term's
 /// postings are far apart in memory, a batch is small enough to stay in the cache.
 #[derive(Default)]
 struct Batch {
+    /// In record order.
     entries: Vec<Pending>,
     positions: Vec<u32>,
-    /// By term number: its first and last entry in this batch ([`NONE`] for none).
-    ends: Vec<(u32, u32)>,
+    /// By term number: its number of entries in this batch, and where the next goes in
+    /// `sorted` while sorting.
+    counts: Vec<(u32, u32)>,
     /// The numbers of the terms with entries, in order of their first entry.
     terms: Vec<u32>,
+    /// The entries (their places in `entries`) by term, then record.
+    sorted: Vec<u32>,
 }
 
-/// One entry of a [`Batch`]: a record that has the term, and the term's next entry.
+/// One entry of a [`Batch`]: a record that has the term.
 struct Pending {
+    term: u32,
     record: u32,
     weight: u8,
     positions: (u32, u32),
-    next: u32,
 }
 
-const NONE: u32 = u32::MAX;
-
 impl Batch {
-    fn add(&mut self, number: u32, record: u32, weight: u8, positions: &[u32]) {
-        let entry = self.entries.len() as u32;
+    fn add(&mut self, term: u32, record: u32, weight: u8, positions: &[u32]) {
         let start = self.positions.len() as u32;
         self.positions.extend_from_slice(positions);
         self.entries.push(Pending {
+            term,
             record,
             weight,
             positions: (start, start + positions.len() as u32),
-            next: NONE,
         });
-        let number = number as usize;
-        if number >= self.ends.len() {
-            self.ends.resize(number + 1, (NONE, NONE));
+        let number = term as usize;
+        if number >= self.counts.len() {
+            self.counts.resize(number + 1, (0, 0));
         }
-        let (first, last) = &mut self.ends[number];
-        if *first == NONE {
-            *first = entry;
-            self.terms.push(number as u32);
-        } else {
-            self.entries[*last as usize].next = entry;
+        if self.counts[number].0 == 0 {
+            self.terms.push(term);
         }
-        *last = entry;
+        self.counts[number].0 += 1;
     }
 
     /// Adds the entries to `postings` (by term number), term by term, and empties the batch.
     fn flush(&mut self, postings: &mut Vec<Postings>) {
-        for &number in &self.terms {
-            let number = number as usize;
+        // A counting sort: each term's run of `sorted`, then each entry into its term's run.
+        let mut next = 0;
+        for &term in &self.terms {
+            let (count, start) = &mut self.counts[term as usize];
+            *start = next;
+            next += *count;
+        }
+        self.sorted.clear();
+        self.sorted.resize(self.entries.len(), 0);
+        for (k, entry) in self.entries.iter().enumerate() {
+            let (_, at) = &mut self.counts[entry.term as usize];
+            self.sorted[*at as usize] = k as u32;
+            *at += 1;
+        }
+        let mut from = 0;
+        for &term in &self.terms {
+            let number = term as usize;
             if number >= postings.len() {
                 postings.resize_with(number + 1, Postings::default);
             }
             let list = &mut postings[number];
-            let mut entry = self.ends[number].0;
-            while entry != NONE {
-                let pending = &self.entries[entry as usize];
-                let (start, end) = pending.positions;
+            let (count, end) = std::mem::take(&mut self.counts[number]);
+            list.docs.reserve(2 * count as usize);
+            for &k in &self.sorted[from..end as usize] {
+                let entry = &self.entries[k as usize];
+                let (start, end) = entry.positions;
                 list.push(
-                    pending.record,
-                    pending.weight,
+                    entry.record,
+                    entry.weight,
                     &self.positions[start as usize..end as usize],
                 );
-                entry = pending.next;
             }
-            self.ends[number] = (NONE, NONE);
+            from = end as usize;
         }
         self.terms.clear();
         self.entries.clear();

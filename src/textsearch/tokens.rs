@@ -206,7 +206,9 @@ pub fn keys(text: &str, offset: u32, mut emit: impl FnMut(Key, u32, Option<&str>
         } else if is_word_char(chars[i]) {
             i = word_end(&chars, i);
             word(&chars[start..i], offset + start as u32, &mut |token, p| {
-                emit(token.key(), p, Some(&token.text()));
+                if let Token::Word(text) = token {
+                    emit(token.key(), p, Some(text));
+                }
             });
         } else {
             i += 1;
