@@ -230,17 +230,32 @@ impl Staging {
 
     fn remove_stale(&self, dir: &Path) -> io::Result<()> {
         let written = self.lock();
+        // The folders that hold a file of this build: only the others can be left empty, so
+        // only they are removed (trying every folder of a large site costs a failed call each).
+        let mut needed: HashSet<&str> = HashSet::new();
+        for path in written.iter() {
+            let mut path = path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !needed.insert(parent) {
+                    break;
+                }
+                path = parent;
+            }
+        }
         let mut stale_dirs = Vec::new();
         for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
             let entry = entry.map_err(io::Error::other)?;
             let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
             let relative = relative.to_string_lossy().replace('\\', "/");
             if entry.file_type().is_dir() {
-                stale_dirs.push(entry.into_path());
+                if !needed.contains(relative.as_str()) {
+                    stale_dirs.push(entry.into_path());
+                }
             } else if !written.contains(&relative) {
                 std::fs::remove_file(entry.path())?;
             }
         }
+        // Innermost first (the walk lists a folder after its contents).
         for dir in stale_dirs {
             let _ = std::fs::remove_dir(dir); // fails, as it should, unless empty
         }

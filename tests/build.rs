@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Site, pufa, snapshot};
+use common::{Site, pufa, snapshot, walkdir};
 
 #[test]
 fn basic_site_builds_every_kind_of_output() {
@@ -292,6 +292,10 @@ fn rebuilds_reuse_the_spare_copy_without_leaving_stale_files() {
         "a deleted page disappears"
     );
     assert!(
+        !site.exists("news/mediation") && site.exists("news"),
+        "and its folder, but not the folder of the pages that are still there"
+    );
+    assert!(
         !site.exists("tags/ren-min-tiao-jie/index.html"),
         "and its only tag"
     );
@@ -310,6 +314,20 @@ fn rebuilds_reuse_the_spare_copy_without_leaving_stale_files() {
     assert!(
         snapshot(&site.public()) == snapshot(&fresh.public()),
         "a rebuild equals a fresh build"
+    );
+    let folders = |root: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut all: Vec<_> = walkdir(root)
+            .into_iter()
+            .filter(|p| p.is_dir())
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(
+        folders(&site.public()),
+        folders(&fresh.public()),
+        "and has the same folders"
     );
 }
 

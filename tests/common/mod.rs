@@ -140,7 +140,8 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
+/// Every path under `dir`, `dir` first, in sorted order (folders before their contents).
+pub fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = vec![dir.to_path_buf()];
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
