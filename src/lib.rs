@@ -57,7 +57,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, UnusableRoot> {
         UnusableRoot::check_out(&options.root, &out)?;
     }
     match pipeline::load(options)? {
-        Ok(site) => Ok(pipeline::build(&site, &out)),
+        Ok(site) => {
+            let summary = pipeline::build(&site, &out);
+            // Freeing every page takes ~40 ms at 10,000 pages, and the command exits next:
+            // the caller does not wait for it.
+            std::thread::spawn(move || drop(site));
+            Ok(summary)
+        }
         Err(diagnostics) => Ok(BuildSummary::failed(diagnostics)),
     }
 }
