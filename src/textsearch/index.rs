@@ -590,17 +590,15 @@ impl Part {
         let mut terms = Terms::default();
         let mut postings: Vec<Postings> = Vec::new();
         let mut words = FxMap::default();
-        let mut batch = Batch::default();
         for (k, record) in records.into_iter().enumerate() {
             let id = (first + k) as u32;
             terms.analyse(&record, &mut words, |number, _, weight, positions| {
-                batch.add(number, id, weight, positions);
+                if number as usize == postings.len() {
+                    postings.push(Postings::default());
+                }
+                postings[number as usize].push(id, weight, positions);
             });
-            if batch.entries.len() >= BATCH_ENTRIES {
-                batch.flush(&mut postings);
-            }
         }
-        batch.flush(&mut postings);
         Part {
             keys: terms.table.keys,
             postings,
@@ -634,96 +632,6 @@ fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
         runs.push(start..records.len());
     }
     runs
-}
-
-/// How many postings entries a [`Batch`] gathers before adding them.
-const BATCH_ENTRIES: usize = 32 * 1024;
-
-/// The postings entries of the last few records, sorted by term before they are added, so
-/// that each term's postings are reached once a batch instead of once a record: a term's
-/// postings are far apart in memory, a batch is small enough to stay in the cache.
-#[derive(Default)]
-struct Batch {
-    /// In record order.
-    entries: Vec<Pending>,
-    positions: Vec<u32>,
-    /// By term number: its number of entries in this batch, and where the next goes in
-    /// `sorted` while sorting.
-    counts: Vec<(u32, u32)>,
-    /// The numbers of the terms with entries, in order of their first entry.
-    terms: Vec<u32>,
-    /// The entries (their places in `entries`) by term, then record.
-    sorted: Vec<u32>,
-}
-
-/// One entry of a [`Batch`]: a record that has the term.
-struct Pending {
-    term: u32,
-    record: u32,
-    weight: u8,
-    positions: (u32, u32),
-}
-
-impl Batch {
-    fn add(&mut self, term: u32, record: u32, weight: u8, positions: &[u32]) {
-        let start = self.positions.len() as u32;
-        self.positions.extend_from_slice(positions);
-        self.entries.push(Pending {
-            term,
-            record,
-            weight,
-            positions: (start, start + positions.len() as u32),
-        });
-        let number = term as usize;
-        if number >= self.counts.len() {
-            self.counts.resize(number + 1, (0, 0));
-        }
-        if self.counts[number].0 == 0 {
-            self.terms.push(term);
-        }
-        self.counts[number].0 += 1;
-    }
-
-    /// Adds the entries to `postings` (by term number), term by term, and empties the batch.
-    fn flush(&mut self, postings: &mut Vec<Postings>) {
-        // A counting sort: each term's run of `sorted`, then each entry into its term's run.
-        let mut next = 0;
-        for &term in &self.terms {
-            let (count, start) = &mut self.counts[term as usize];
-            *start = next;
-            next += *count;
-        }
-        self.sorted.clear();
-        self.sorted.resize(self.entries.len(), 0);
-        for (k, entry) in self.entries.iter().enumerate() {
-            let (_, at) = &mut self.counts[entry.term as usize];
-            self.sorted[*at as usize] = k as u32;
-            *at += 1;
-        }
-        let mut from = 0;
-        for &term in &self.terms {
-            let number = term as usize;
-            if number >= postings.len() {
-                postings.resize_with(number + 1, Postings::default);
-            }
-            let list = &mut postings[number];
-            let (count, end) = std::mem::take(&mut self.counts[number]);
-            list.docs.reserve(2 * count as usize);
-            for &k in &self.sorted[from..end as usize] {
-                let entry = &self.entries[k as usize];
-                let (start, end) = entry.positions;
-                list.push(
-                    entry.record,
-                    entry.weight,
-                    &self.positions[start as usize..end as usize],
-                );
-            }
-            from = end as usize;
-        }
-        self.terms.clear();
-        self.entries.clear();
-        self.positions.clear();
-    }
 }
 
 /// The parts of an index, in record order, as one.
