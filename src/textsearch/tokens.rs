@@ -167,23 +167,10 @@ fn is_joiner(c: char) -> bool {
 /// Calls `emit(term, position)` for every term of `text`, positions counted in characters
 /// from `offset`.
 pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
-    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
-    chars.extend(text.chars().map(normalize));
-    let mut i = 0;
-    while i < chars.len() {
-        let start = i;
-        if is_han(chars[i]) {
-            while i < chars.len() && is_han(chars[i]) {
-                i += 1;
-            }
-            han_run(&chars[start..i], offset + start as u32, &mut emit);
-        } else if is_word_char(chars[i]) {
-            i = word_end(&chars, i);
-            word(&chars[start..i], offset + start as u32, &mut emit);
-        } else {
-            i += 1;
-        }
-    }
+    runs(text, offset, |run, chars, at| match run {
+        Run::Han => han_run(chars, at, &mut emit),
+        Run::Word => word(chars, at, &mut emit),
+    });
 }
 
 /// Calls `emit(key, position, text)` for every term of `text`, as [`tokenize`] finds them
@@ -193,6 +180,26 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
 /// The index's path: a run of Chinese characters, where nearly all of a page's terms are,
 /// slides its one- to four-character keys along the run instead of making a [`Token`] of each.
 pub fn keys(text: &str, offset: u32, mut emit: impl FnMut(Key, u32, Option<&str>)) -> u32 {
+    runs(text, offset, |run, chars, at| match run {
+        Run::Han => han_keys(chars, at, &mut emit),
+        Run::Word => word(chars, at, &mut |token, p| {
+            if let Token::Word(text) = token {
+                emit(token.key(), p, Some(text));
+            }
+        }),
+    })
+}
+
+/// What a run of [`runs`] is.
+enum Run {
+    Han,
+    Word,
+}
+
+/// Splits `text`, normalised, into runs of Chinese characters and words (what is between them
+/// makes no term) and calls `run(kind, characters, position)` for each; returns the number of
+/// characters of `text`.
+fn runs(text: &str, offset: u32, mut run: impl FnMut(Run, &[char], u32)) -> u32 {
     let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
     chars.extend(text.chars().map(normalize));
     let mut i = 0;
@@ -202,14 +209,10 @@ pub fn keys(text: &str, offset: u32, mut emit: impl FnMut(Key, u32, Option<&str>
             while i < chars.len() && is_han(chars[i]) {
                 i += 1;
             }
-            han_keys(&chars[start..i], offset + start as u32, &mut emit);
+            run(Run::Han, &chars[start..i], offset + start as u32);
         } else if is_word_char(chars[i]) {
             i = word_end(&chars, i);
-            word(&chars[start..i], offset + start as u32, &mut |token, p| {
-                if let Token::Word(text) = token {
-                    emit(token.key(), p, Some(text));
-                }
-            });
+            run(Run::Word, &chars[start..i], offset + start as u32);
         } else {
             i += 1;
         }
