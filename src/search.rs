@@ -84,6 +84,15 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
     })
 }
 
+/// The search record of every page search lists, made in parallel.
+pub fn page_records(site: &Site) -> Vec<Record> {
+    let pages: Vec<usize> = site.library.regular_pages().map(|(i, _)| i).collect();
+    pages
+        .par_iter()
+        .filter_map(|&page| page_record(site, page))
+        .collect()
+}
+
 /// Writes the bundle of a full build (and of `pufa check`, which writes nothing): the record
 /// of every page, and every record the kinds add (directory entries). It reads the pages'
 /// text, not their HTML, so it runs beside the steps that write them.
@@ -91,12 +100,7 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
     if !site.config.search.enabled || staging.is_incremental() {
         return Ok(0);
     }
-    let pages: Vec<usize> = site.library.regular_pages().map(|(i, _)| i).collect();
-    let records = pages
-        .par_iter()
-        .filter_map(|&page| page_record(site, page))
-        .collect();
-    let mut index = build_index(site, records);
+    let mut index = build_index(site, page_records(site));
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {

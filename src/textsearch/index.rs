@@ -21,7 +21,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{Key, fnv1a, han_text, has_positions, keys, tokenize};
+use super::tokens::{Key, fnv1a, han_text, has_positions, tokenize};
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
 /// above a body match.
@@ -307,112 +307,106 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
 /// looked up once per occurrence in a table that stays in the cache.
 #[derive(Default)]
 struct Terms {
-    /// Every term seen so far.
-    table: Table,
+    /// An open-addressing table from key (0 for none: every key has a tag bit or a Han
+    /// character in it) to term number.
+    table: Vec<(Key, u32)>,
+    shift: u32,
+    /// The single characters of U+4E00–U+9FFF (a quarter of all occurrences), by code point
+    /// from U+4E00: their term number + 1, or 0. They are not in `table`.
+    characters: Vec<u32>,
+    /// Each term's key.
+    keys: Vec<Key>,
+    /// Each term's count in the current record.
+    counts: Vec<Count>,
     /// The current record's terms, in order of appearance.
-    seen: Vec<Seen>,
+    seen: Vec<u32>,
     /// (term's place in `seen`, position) of every occurrence of a term with positions.
     placed: Vec<(u32, u32)>,
     /// Each term's positions, in one run per term.
     positions: Vec<u32>,
     ends: Vec<u32>,
-}
-
-/// The terms seen so far by key, each with its number.
-#[derive(Default)]
-struct Table {
-    /// An open-addressing table of the terms by key (0 for none: every key has a tag bit or a
-    /// Han character in it).
-    slots: Vec<Slot>,
-    shift: u32,
-    /// The single characters of U+4E00–U+9FFF (a quarter of all occurrences), by code point
-    /// from U+4E00 (a key of 0 for none). They are not in `slots`.
-    characters: Vec<Slot>,
-    /// Each term's key, by number.
-    keys: Vec<Key>,
-}
-
-/// A term of a [`Table`]: its key and number, and its place in [`Terms::seen`] if it occurs in
-/// the current record (an entry of `seen` holding another number means it does not yet).
-#[derive(Default, Clone, Copy)]
-struct Slot {
-    key: Key,
-    number: u32,
-    seen: u32,
-}
-
-/// A term's count in the record being analysed.
-#[derive(Clone, Copy)]
-struct Seen {
-    number: u32,
-    /// Field-weighted number of occurrences.
-    frequency: u32,
-    /// Occurrences with positions.
-    positions: u32,
+    /// The current record, counted from 1 (0 is none).
+    record: u32,
 }
 
 const COMMON_CHARACTERS: usize = 0x5200;
 
-/// Where a one-character key of U+4E00–U+9FFF is in [`Table::characters`].
+/// Where a one-character key of U+4E00–U+9FFF is in [`Terms::characters`].
 fn common_character(key: Key) -> Option<usize> {
     let offset = key.wrapping_sub(0x4e00) as usize;
     (offset < COMMON_CHARACTERS).then_some(offset)
 }
 
-impl Table {
-    /// The slot of term `key`, the term numbered and added if it is new (then `true`).
-    fn slot(&mut self, key: Key) -> (&mut Slot, bool) {
-        if let Some(offset) = common_character(key) {
-            if self.characters.is_empty() {
-                self.characters = vec![Slot::default(); COMMON_CHARACTERS];
-            }
-            let new = self.characters[offset].key == 0;
-            if new {
-                self.characters[offset] = self.new_slot(key);
-            }
-            return (&mut self.characters[offset], new);
-        }
-        if 2 * (self.keys.len() + 1) > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
-        loop {
-            match self.slots[at].key {
-                k if k == key => return (&mut self.slots[at], false),
-                0 => {
-                    self.slots[at] = self.new_slot(key);
-                    return (&mut self.slots[at], true);
-                }
-                _ => at = (at + 1) & mask,
-            }
-        }
-    }
-
-    fn new_slot(&mut self, key: Key) -> Slot {
-        self.keys.push(key);
-        Slot {
-            key,
-            number: (self.keys.len() - 1) as u32,
-            seen: u32::MAX,
-        }
-    }
-
-    fn grow(&mut self) {
-        let size = (2 * self.slots.len()).max(1024);
-        self.shift = 64 - size.trailing_zeros();
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        for slot in old.into_iter().filter(|s| s.key != 0) {
-            let mut at = (slot.key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
-            while self.slots[at].key != 0 {
-                at = (at + 1) & (size - 1);
-            }
-            self.slots[at] = slot;
-        }
-    }
+/// A term's count in one record.
+#[derive(Default, Clone, Copy)]
+struct Count {
+    /// The record counted ([`Terms::record`]): any other means none yet.
+    record: u32,
+    /// Field-weighted number of occurrences.
+    frequency: u32,
+    /// Occurrences with positions.
+    positions: u32,
+    /// Its place among the record's terms.
+    seen: u32,
 }
 
 impl Terms {
+    /// The number of term `key`, and whether it is new.
+    fn number(&mut self, key: Key) -> (u32, bool) {
+        if let Some(offset) = common_character(key) {
+            if self.characters.is_empty() {
+                self.characters = vec![0; COMMON_CHARACTERS];
+            }
+            return match self.characters[offset] {
+                0 => {
+                    let number = self.add(key);
+                    self.characters[offset] = number + 1;
+                    (number, true)
+                }
+                slot => (slot - 1, false),
+            };
+        }
+        if 2 * (self.keys.len() + 1) > self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let (k, number) = self.table[at];
+            if k == key {
+                return (number, false);
+            }
+            if k == 0 {
+                let number = self.add(key);
+                self.table[at] = (key, number);
+                return (number, true);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn add(&mut self, key: Key) -> u32 {
+        self.keys.push(key);
+        self.counts.push(Count::default());
+        (self.keys.len() - 1) as u32
+    }
+
+    fn grow(&mut self) {
+        let size = (2 * self.table.len()).max(1024);
+        self.shift = 64 - size.trailing_zeros();
+        self.table = vec![(0, 0); size];
+        for (number, &key) in self.keys.iter().enumerate() {
+            if common_character(key).is_some() {
+                continue;
+            }
+            let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+            while self.table[at].0 != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            self.table[at] = (key, number as u32);
+        }
+    }
+
     /// Splits a record into weighted terms and calls `emit(term number, key, weight,
     /// positions)` for each; the texts of its words go into `words`.
     fn analyse(
@@ -421,6 +415,7 @@ impl Terms {
         words: &mut FxMap<Key, Box<str>>,
         mut emit: impl FnMut(u32, Key, u8, &[u32]),
     ) {
+        self.record += 1;
         self.seen.clear();
         self.placed.clear();
         let length = self.count_terms(record, words);
@@ -436,12 +431,13 @@ impl Terms {
             None => bm25_weight(frequency, norm),
         };
         self.group_positions();
-        for (seen, &end) in self.seen.iter().zip(&self.ends) {
-            let start = (end - seen.positions) as usize;
+        for (&number, &end) in self.seen.iter().zip(&self.ends) {
+            let count = self.counts[number as usize];
+            let start = (end - count.positions) as usize;
             emit(
-                seen.number,
-                self.table.keys[seen.number as usize],
-                weight(seen.frequency),
+                number,
+                self.keys[number as usize],
+                weight(count.frequency),
                 &self.positions[start..end as usize],
             );
         }
@@ -454,31 +450,29 @@ impl Terms {
         let mut length = 0u32;
         for (field, text) in &record.fields {
             let weight = field.weight();
-            let chars = keys(text, offset, |key, p, kept| {
-                let (slot, new) = self.table.slot(key);
-                if let (true, Some(text)) = (new, kept) {
-                    words.entry(key).or_insert_with(|| text.into());
+            tokenize(text, offset, |token, p| {
+                let key = token.key();
+                let (number, new) = self.number(key);
+                if new && token.named() {
+                    words.entry(key).or_insert_with(|| token.text().into());
                 }
-                let place = slot.seen as usize;
-                let place = match self.seen.get(place) {
-                    Some(seen) if seen.number == slot.number => place,
-                    _ => {
-                        slot.seen = self.seen.len() as u32;
-                        self.seen.push(Seen {
-                            number: slot.number,
-                            frequency: 0,
-                            positions: 0,
-                        });
-                        self.seen.len() - 1
-                    }
-                };
-                let seen = &mut self.seen[place];
-                seen.frequency += weight;
+                let count = &mut self.counts[number as usize];
+                if count.record != self.record {
+                    *count = Count {
+                        record: self.record,
+                        frequency: 0,
+                        positions: 0,
+                        seen: self.seen.len() as u32,
+                    };
+                    self.seen.push(number);
+                }
+                count.frequency += weight;
                 if has_positions(key) {
-                    seen.positions += 1;
-                    self.placed.push((place as u32, p));
+                    count.positions += 1;
+                    self.placed.push((count.seen, p));
                 }
             });
+            let chars = text.chars().count() as u32;
             length += chars * weight.min(2);
             offset += chars + 1;
         }
@@ -489,9 +483,9 @@ impl Terms {
     fn group_positions(&mut self) {
         self.ends.clear();
         let mut next = 0u32;
-        for seen in &self.seen {
+        for &number in &self.seen {
             self.ends.push(next);
-            next += seen.positions;
+            next += self.counts[number as usize].positions;
         }
         self.positions.clear();
         self.positions.resize(next as usize, 0);
@@ -600,7 +594,7 @@ impl Part {
             });
         }
         Part {
-            keys: terms.table.keys,
+            keys: terms.keys,
             postings,
             words,
         }

@@ -167,39 +167,6 @@ fn is_joiner(c: char) -> bool {
 /// Calls `emit(term, position)` for every term of `text`, positions counted in characters
 /// from `offset`.
 pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
-    runs(text, offset, |run, chars, at| match run {
-        Run::Han => han_run(chars, at, &mut emit),
-        Run::Word => word(chars, at, &mut emit),
-    });
-}
-
-/// Calls `emit(key, position, text)` for every term of `text`, as [`tokenize`] finds them
-/// (though not in its order), `text` being the term's own text where its key does not give it
-/// back ([`Token::named`]). Returns the number of characters of `text`.
-///
-/// The index's path: a run of Chinese characters, where nearly all of a page's terms are,
-/// slides its one- to four-character keys along the run instead of making a [`Token`] of each.
-pub fn keys(text: &str, offset: u32, mut emit: impl FnMut(Key, u32, Option<&str>)) -> u32 {
-    runs(text, offset, |run, chars, at| match run {
-        Run::Han => han_keys(chars, at, &mut emit),
-        Run::Word => word(chars, at, &mut |token, p| {
-            if let Token::Word(text) = token {
-                emit(token.key(), p, Some(text));
-            }
-        }),
-    })
-}
-
-/// What a run of [`runs`] is.
-enum Run {
-    Han,
-    Word,
-}
-
-/// Splits `text`, normalised, into runs of Chinese characters and words (what is between them
-/// makes no term) and calls `run(kind, characters, position)` for each; returns the number of
-/// characters of `text`.
-fn runs(text: &str, offset: u32, mut run: impl FnMut(Run, &[char], u32)) -> u32 {
     let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
     chars.extend(text.chars().map(normalize));
     let mut i = 0;
@@ -209,61 +176,19 @@ fn runs(text: &str, offset: u32, mut run: impl FnMut(Run, &[char], u32)) -> u32 
             while i < chars.len() && is_han(chars[i]) {
                 i += 1;
             }
-            run(Run::Han, &chars[start..i], offset + start as u32);
+            han_run(&chars[start..i], offset + start as u32, &mut emit);
         } else if is_word_char(chars[i]) {
-            i = word_end(&chars, i);
-            run(Run::Word, &chars[start..i], offset + start as u32);
+            while i < chars.len()
+                && (is_word_char(chars[i])
+                    || (is_joiner(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_word_char(c))))
+            {
+                i += 1;
+            }
+            word(&chars[start..i], offset + start as u32, &mut emit);
         } else {
             i += 1;
         }
     }
-    chars.len() as u32
-}
-
-/// The keys of a run of Chinese characters, each n-gram at the position of its first
-/// character: the keys of [`Token::key`], built from the previous characters' keys.
-fn han_keys(run: &[char], at: u32, emit: &mut impl FnMut(Key, u32, Option<&str>)) {
-    let code = |c: char| u64::from(c) & 0x3_ffff;
-    let base = *COMMON_HAN.start();
-    // The last four characters' offsets in the common block, 15 bits each, and how many of
-    // the last characters in a row are in it.
-    let (mut packed, mut common) = (0u64, 0usize);
-    for (k, &c) in run.iter().enumerate() {
-        let p = at + k as u32;
-        if COMMON_HAN.contains(&u32::from(c)) {
-            packed = (packed << 15 | u64::from(u32::from(c) - base)) & ((1 << 60) - 1);
-            common += 1;
-        } else {
-            common = 0;
-        }
-        emit(code(c), p, None);
-        if k >= 1 {
-            emit(TAG_BI | code(run[k - 1]) << 18 | code(c), p - 1, None);
-        }
-        if k >= 2 {
-            let key = TAG_TRI | code(run[k - 2]) << 36 | code(run[k - 1]) << 18 | code(c);
-            emit(key, p - 2, None);
-        }
-        if k >= 3 {
-            if common >= 4 {
-                emit(TAG_QUAD | packed, p - 3, None);
-            } else {
-                let quad = Token::Quad(run[k - 3], run[k - 2], run[k - 1], c);
-                emit(quad.key(), p - 3, Some(&quad.text()));
-            }
-        }
-    }
-}
-
-/// Where the word that starts at `i` ends: letters and digits, and a joiner between two of them.
-fn word_end(chars: &[char], mut i: usize) -> usize {
-    while i < chars.len()
-        && (is_word_char(chars[i])
-            || (is_joiner(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_word_char(c))))
-    {
-        i += 1;
-    }
-    i
 }
 
 fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
@@ -437,51 +362,6 @@ mod tests {
             },
         );
         assert_eq!(keys.len(), 32);
-    }
-
-    type Found = (Key, u32, Option<String>);
-
-    /// (key, position, kept text) of every term, sorted: what [`keys`] gives, and what
-    /// [`tokenize`]'s tokens say it should give.
-    fn both_ways(text: &str) -> (Vec<Found>, Vec<Found>) {
-        let mut fast = Vec::new();
-        let count = keys(text, 7, |key, p, kept| {
-            fast.push((key, p, kept.map(str::to_string)))
-        });
-        assert_eq!(count as usize, text.chars().count());
-        let mut slow = Vec::new();
-        tokenize(text, 7, |t, p| {
-            slow.push((t.key(), p, t.named().then(|| t.text())))
-        });
-        fast.sort();
-        slow.sort();
-        (fast, slow)
-    }
-
-    #[test]
-    fn the_index_s_keys_are_the_tokens_keys() {
-        for text in [
-            "离婚纠纷调解申请法律援助",
-            "拨打１２３４８热线，GB/T 7714—2015；电话0359-8500101。",
-            "㐀丁七万八 鿿丁七万 𠀀𠀁𠀂𠀃一二三四五 〇一二",
-            "a-b.c_d 法律",
-            "",
-            "一",
-            "一二三",
-        ] {
-            let (fast, slow) = both_ways(text);
-            assert_eq!(fast, slow, "{text}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_index_s_keys_are_the_tokens_keys_for_any_text(
-            text in "[一丁七万㐀鿿𠀀〇a-cA１-３ 。，/\\-]{0,40}"
-        ) {
-            let (fast, slow) = both_ways(&text);
-            proptest::prop_assert_eq!(fast, slow);
-        }
     }
 
     #[test]

@@ -11,7 +11,6 @@
 use std::time::{Duration, Instant};
 
 use pufa::BuildOptions;
-use rayon::prelude::*;
 
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -32,15 +31,12 @@ fn main() {
         Ok(Ok(site)) => site,
         _ => panic!("the site does not load: run `pufa check` on it"),
     };
-    let pages: Vec<usize> = site.library.regular_pages().map(|(i, _)| i).collect();
+    let pages = site.library.regular_pages().count();
     let mut times: [Vec<Duration>; 3] = Default::default();
     let mut bytes = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let records = pages
-            .par_iter()
-            .filter_map(|&page| pufa::search::page_record(&site, page))
-            .collect();
+        let records = pufa::search::page_records(&site);
         let made = Instant::now();
         let mut index = pufa::search::build_index(&site, records);
         let indexed = Instant::now();
@@ -54,7 +50,7 @@ fn main() {
             times[k].push(to - from);
         }
     }
-    println!("{} pages, {runs} runs, bundle {bytes} bytes", pages.len());
+    println!("{pages} pages, {runs} runs, bundle {bytes} bytes");
     for (name, mut list) in ["records", "index", "encode"].into_iter().zip(times) {
         list.sort();
         println!(
