@@ -50,7 +50,9 @@ impl Token<'_> {
         }
     }
 
-    /// The term's key.
+    /// The term's key. Always inlined: the index computes one for every occurrence of every
+    /// term, and the rare cases (words, rarer characters) are calls of their own.
+    #[inline(always)]
     pub fn key(&self) -> Key {
         let c = |c: char| u64::from(c) & 0x3_ffff;
         match *self {
@@ -58,11 +60,12 @@ impl Token<'_> {
             Token::Bi(a, b) => TAG_BI | c(a) << 18 | c(b),
             Token::Tri(a, b, d) => TAG_TRI | c(a) << 36 | c(b) << 18 | c(d),
             Token::Quad(a, b, d, e) => quad_key([a, b, d, e]),
-            Token::Word(word) => TAG_WORD | (fx64(word.as_bytes()) >> 3),
+            Token::Word(word) => word_key(word),
         }
     }
 
     /// Whether the index must keep this term's text beside its key (see [`han_text`]).
+    #[inline]
     pub fn named(&self) -> bool {
         match *self {
             Token::Word(_) => true,
@@ -72,6 +75,7 @@ impl Token<'_> {
     }
 }
 
+#[inline(always)]
 fn quad_key(chars: [char; 4]) -> Key {
     let base = *COMMON_HAN.start();
     if chars.iter().all(|&c| COMMON_HAN.contains(&u32::from(c))) {
@@ -79,6 +83,11 @@ fn quad_key(chars: [char; 4]) -> Key {
             key | u64::from(u32::from(chars[k]) - base) << (15 * (3 - k))
         });
     }
+    hashed_quad_key(chars)
+}
+
+#[cold]
+fn hashed_quad_key(chars: [char; 4]) -> Key {
     let mut bytes = [0u8; 16];
     for (k, ch) in chars.into_iter().enumerate() {
         bytes[k * 4..k * 4 + 4].copy_from_slice(&u32::from(ch).to_le_bytes());
@@ -86,7 +95,13 @@ fn quad_key(chars: [char; 4]) -> Key {
     TAG_QUAD | QUAD_HASHED | (fx64(&bytes) >> 4)
 }
 
+#[inline(never)]
+fn word_key(word: &str) -> Key {
+    TAG_WORD | (fx64(word.as_bytes()) >> 3)
+}
+
 /// Whether the index keeps the positions of the term with this key (four-character terms).
+#[inline]
 pub fn has_positions(key: Key) -> bool {
     key >> 61 == 7
 }
@@ -109,6 +124,7 @@ pub fn han_text(key: Key) -> Option<String> {
     }
 }
 
+#[inline]
 fn fx64(bytes: &[u8]) -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
     for &b in bytes {
@@ -122,6 +138,7 @@ const MAX_WORD: usize = 40;
 
 /// Full-width ASCII (`１２３４８`, `ＧＢ`) and the ideographic space as their ASCII forms,
 /// letters in lower case. One character in, one out: positions stay character offsets.
+#[inline]
 pub fn normalize(c: char) -> char {
     if is_han(c) || is_punctuation(c) {
         return c;
@@ -142,6 +159,7 @@ pub fn normalize(c: char) -> char {
 
 /// A Chinese (Han) character: CJK unified ideographs and their extensions, compatibility
 /// ideographs, and 〇.
+#[inline]
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3007 | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3ffff)
@@ -149,10 +167,12 @@ pub fn is_han(c: char) -> bool {
 
 /// General and CJK punctuation, the commonest characters of Chinese text after Han ones:
 /// neither letters nor digits, and no case (a quick answer before Unicode's tables).
+#[inline]
 fn is_punctuation(c: char) -> bool {
     matches!(c as u32, 0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020)
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
@@ -160,6 +180,7 @@ fn is_word_char(c: char) -> bool {
     !is_punctuation(c) && c.is_alphanumeric() && !is_han(c)
 }
 
+#[inline]
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '/' | '.' | '_' | '@' | '+')
 }
@@ -167,8 +188,19 @@ fn is_joiner(c: char) -> bool {
 /// Calls `emit(term, position)` for every term of `text`, positions counted in characters
 /// from `offset`.
 pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
-    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    thread_local! {
+        /// The characters of the text being split, kept from one text to the next: the index
+        /// splits hundreds of thousands of fields.
+        static CHARS: std::cell::Cell<Vec<char>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut chars = CHARS.take();
+    chars.clear();
     chars.extend(text.chars().map(normalize));
+    split(&chars, offset, &mut emit);
+    CHARS.set(chars);
+}
+
+fn split(chars: &[char], offset: u32, emit: &mut impl FnMut(Token, u32)) {
     let mut i = 0;
     while i < chars.len() {
         let start = i;
@@ -176,7 +208,7 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
             while i < chars.len() && is_han(chars[i]) {
                 i += 1;
             }
-            han_run(&chars[start..i], offset + start as u32, &mut emit);
+            han_run(&chars[start..i], offset + start as u32, emit);
         } else if is_word_char(chars[i]) {
             while i < chars.len()
                 && (is_word_char(chars[i])
@@ -184,7 +216,7 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
             {
                 i += 1;
             }
-            word(&chars[start..i], offset + start as u32, &mut emit);
+            word(&chars[start..i], offset + start as u32, emit);
         } else {
             i += 1;
         }
@@ -208,8 +240,8 @@ fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
 }
 
 fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
-    let whole: String = chars.iter().take(MAX_WORD).collect();
-    emit(Token::Word(&whole), at);
+    let mut buffer = [0u8; MAX_WORD * 4];
+    emit(Token::Word(utf8(chars, &mut buffer)), at);
     if !chars.iter().any(|&c| is_joiner(c)) {
         return;
     }
@@ -217,12 +249,24 @@ fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
     for (k, &c) in chars.iter().chain([&' ']).enumerate() {
         if !is_word_char(c) {
             if k > start {
-                let part: String = chars[start..k].iter().take(MAX_WORD).collect();
-                emit(Token::Word(&part), at + start as u32);
+                emit(
+                    Token::Word(utf8(&chars[start..k], &mut buffer)),
+                    at + start as u32,
+                );
             }
             start = k + 1;
         }
     }
+}
+
+/// The first [`MAX_WORD`] characters of `chars` as text, written into `buffer`: words are
+/// split without an allocation each.
+fn utf8<'a>(chars: &[char], buffer: &'a mut [u8; MAX_WORD * 4]) -> &'a str {
+    let mut length = 0;
+    for &c in chars.iter().take(MAX_WORD) {
+        length += c.encode_utf8(&mut buffer[length..]).len();
+    }
+    std::str::from_utf8(&buffer[..length]).unwrap_or_default()
 }
 
 /// 32-bit FNV-1a of the term's UTF-8 text: which shard holds it (the browser computes the
