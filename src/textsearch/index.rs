@@ -5,7 +5,9 @@
 //!   synonyms). The only name without a content hash.
 //! - `d<shard>.<hash>.bin`: for each term of the shard, the records that have it and a one-byte
 //!   BM25 weight each. A term lives in shard `fnv1a(term) mod shards`, so a query loads only
-//!   the shards of its own terms.
+//!   the shards of its own terms; a four-character term lives in the shard of its first three
+//!   characters, where a three-character query finds it by prefix (only the last three
+//!   characters of a run are a term of their own).
 //! - `p<shard>.<hash>.bin`: the positions of the shard's four-character terms in each record,
 //!   loaded only for Chinese words of five characters or more (to check that they are adjacent).
 //! - `m<chunk>.<hash>.json`: title, URL and excerpt text of a few records, loaded for the
@@ -21,7 +23,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{Key, fnv1a, han_text, has_positions, tokenize};
+use super::tokens::{Key, Token, han_text, has_positions, shard_hash, tokenize};
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
 /// above a body match.
@@ -562,7 +564,7 @@ pub struct Index {
     /// The keys of each record's terms, made at the first [`Index::replace`] (only `pufa
     /// serve` replaces records), so that an edit touches only the terms of its records.
     record_terms: Option<Vec<Vec<Key>>>,
-    /// Each term's [`fnv1a`] (which shard holds it), kept from the first write of changes on,
+    /// Each term's [`shard_hash`] (which shard holds it), kept from the first write of changes on,
     /// so that finding the terms of a few shards costs no text of every term.
     term_hashes: FxMap<Key, u32>,
 }
@@ -813,8 +815,19 @@ impl Index {
     /// checking that a synonym leads somewhere).
     pub fn knows(&self, word: &str) -> bool {
         let mut needed = Vec::new();
-        tokenize(word, 0, |token, _| needed.push(token.key()));
-        !needed.is_empty() && needed.iter().all(|key| self.postings.contains_key(key))
+        tokenize(word, 0, |token, _| {
+            needed.push((token.key(), matches!(token, Token::Tri(..))))
+        });
+        let starts_a_term = |key: Key| {
+            let three = self.text(key);
+            self.postings
+                .keys()
+                .any(|&k| has_positions(k) && self.text(k).starts_with(&three))
+        };
+        !needed.is_empty()
+            && needed.iter().all(|&(key, three)| {
+                self.postings.contains_key(&key) || three && starts_a_term(key)
+            })
     }
 
     fn text(&self, key: Key) -> String {
@@ -881,7 +894,7 @@ impl Index {
         let mut dirty: Vec<usize> = self
             .dirty_keys
             .iter()
-            .map(|&key| fnv1a(&self.text(key)) as usize % shards)
+            .map(|&key| shard_hash(key, &self.text(key)) as usize % shards)
             .collect();
         dirty.sort_unstable();
         dirty.dedup();
@@ -897,7 +910,7 @@ impl Index {
                         .get(&key)
                         .map_or_else(String::new, |w| w.to_string())
                 });
-                self.term_hashes.insert(key, fnv1a(&text));
+                self.term_hashes.insert(key, shard_hash(key, &text));
             }
         }
         let mut chunks: Vec<usize> = self.dirty_records.iter().map(|id| id / CHUNK).collect();
@@ -954,7 +967,7 @@ impl Index {
                 Some(&hash) => (None, hash),
                 None => {
                     let text = self.text(key);
-                    let hash = fnv1a(&text);
+                    let hash = shard_hash(key, &text);
                     (Some(text), hash)
                 }
             };
@@ -1263,7 +1276,14 @@ mod tests {
                 .parse()
                 .unwrap();
             for (text, _) in read_docs(bytes) {
-                assert_eq!(fnv1a(&text) as usize % shards, shard, "{text}");
+                // A four-character term is placed by its first three characters.
+                let chinese = text.chars().all(crate::textsearch::tokens::is_han);
+                let placed: String = match text.chars().count() {
+                    4 if chinese => text.chars().take(3).collect(),
+                    _ => text.clone(),
+                };
+                let hash = crate::textsearch::tokens::fnv1a(&placed);
+                assert_eq!(hash as usize % shards, shard, "{text}");
             }
         }
     }

@@ -1,7 +1,7 @@
 //! How text becomes search terms, in the build and (mirrored line for line) in the browser's
-//! `search.js`: Chinese as single characters and runs of two, three and four; everything else as whole
-//! lowercase words (`12348`, `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`,
-//! `/` or `.` (`8500101`). Full-width letters, digits and spaces count as their ASCII forms.
+//! `search.js`: Chinese as single characters, runs of two and of four, and the last three
+//! characters of each run; everything else as whole lowercase words (`12348`,
+//! `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`, `/` or `.` (`8500101`). Full-width letters, digits and spaces count as their ASCII forms.
 //!
 //! Positions are character offsets into the text, so that a phrase of four or more Chinese
 //! characters can be checked for adjacency with the positions of its four-character pieces.
@@ -13,7 +13,8 @@ pub enum Token<'a> {
     Uni(char),
     /// Two adjacent Chinese characters: the unit of two-character queries.
     Bi(char, char),
-    /// Three adjacent Chinese characters: three-character queries.
+    /// The last three characters of a run: three-character queries, with the four-character
+    /// terms that start with the same three.
     Tri(char, char, char),
     /// Four adjacent Chinese characters, with positions: four-character queries (the commonest
     /// Chinese words: 法律援助, 人民调解), and the adjacency check of longer ones.
@@ -219,6 +220,9 @@ fn split(chars: &[char], offset: u32, emit: &mut impl FnMut(Token, u32)) {
     }
 }
 
+/// Every character, every run of two and of four; of the runs of three only the last (where
+/// no run of four starts): every other one is the first three characters of a run of four,
+/// which the browser finds by prefix in the same shard (see [`shard_hash`]).
 fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
     for (k, &c) in run.iter().enumerate() {
         let p = at + k as u32;
@@ -226,9 +230,9 @@ fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
         if let Some(&d) = run.get(k + 1) {
             emit(Token::Bi(c, d), p);
             if let Some(&e) = run.get(k + 2) {
-                emit(Token::Tri(c, d, e), p);
-                if let Some(&f) = run.get(k + 3) {
-                    emit(Token::Quad(c, d, e, f), p);
+                match run.get(k + 3) {
+                    Some(&f) => emit(Token::Quad(c, d, e, f), p),
+                    None => emit(Token::Tri(c, d, e), p),
                 }
             }
         }
@@ -265,8 +269,20 @@ fn utf8<'a>(chars: &[char], buffer: &'a mut [u8; MAX_WORD * 4]) -> &'a str {
     std::str::from_utf8(&buffer[..length]).unwrap_or_default()
 }
 
-/// 32-bit FNV-1a of the term's UTF-8 text: which shard holds it (the browser computes the
-/// same over `TextEncoder` bytes).
+/// Which shard holds the term with this key and text: [`fnv1a`] of its text, but of only the
+/// first three characters of a four-character term, so that a term of three characters and
+/// every term of four that starts with it share a shard (the browser finds a three-character
+/// word by prefix there).
+pub fn shard_hash(key: Key, text: &str) -> u32 {
+    if has_positions(key) {
+        let cut = text.char_indices().nth(3).map_or(text.len(), |(at, _)| at);
+        return fnv1a(&text[..cut]);
+    }
+    fnv1a(text)
+}
+
+/// 32-bit FNV-1a of the term's UTF-8 text (the browser computes the same over `TextEncoder`
+/// bytes).
 pub fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
@@ -288,13 +304,12 @@ mod tests {
     }
 
     #[test]
-    fn chinese_becomes_characters_bigrams_trigrams_and_four_character_terms_with_positions() {
+    fn chinese_becomes_characters_bigrams_four_character_terms_and_a_last_trigram() {
         assert_eq!(
             terms("离婚纠纷"),
             [
                 ("离", 0),
                 ("离婚", 0),
-                ("离婚纠", 0),
                 ("离婚纠纷", 0),
                 ("婚", 1),
                 ("婚纠", 1),
@@ -305,6 +320,40 @@ mod tests {
             ]
             .map(|(t, p)| (t.to_string(), p))
         );
+    }
+
+    #[test]
+    fn every_three_characters_are_the_last_trigram_or_the_start_of_a_four_character_term() {
+        for run in ["离婚", "离婚案", "法律援助中心", "一二三四五六七"] {
+            let found = terms(run);
+            let chars: Vec<char> = run.chars().collect();
+            for (k, three) in chars.windows(3).enumerate() {
+                let three: String = three.iter().collect();
+                let as_tri = found.contains(&(three.clone(), k as u32));
+                let as_prefix = found.iter().any(|(t, p)| {
+                    *p == k as u32 && t.chars().count() == 4 && t.starts_with(&three)
+                });
+                assert!(as_tri != as_prefix, "{run}: {three} at {k}");
+                assert_eq!(as_tri, k + 3 == chars.len(), "{run}: {three} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_four_character_term_shares_the_shard_of_its_first_three_characters() {
+        let mut found = Vec::new();
+        tokenize("法律援助 法律援 gb/t 𠀀𠀁𠀂𠀃", 0, |t, _| {
+            found.push((t.key(), t.text()))
+        });
+        let hash = |text: &str| {
+            let (key, text) = found.iter().find(|(_, t)| t == text).unwrap();
+            shard_hash(*key, text)
+        };
+        assert_eq!(hash("法律援助"), fnv1a("法律援"));
+        assert_eq!(hash("法律援"), fnv1a("法律援"));
+        assert_eq!(hash("𠀀𠀁𠀂𠀃"), fnv1a("𠀀𠀁𠀂"));
+        assert_eq!(hash("法律"), fnv1a("法律"));
+        assert_eq!(hash("gb/t"), fnv1a("gb/t"));
     }
 
     #[test]
@@ -401,7 +450,7 @@ mod tests {
                 }
             },
         );
-        assert_eq!(keys.len(), 32);
+        assert_eq!(keys.len(), 29);
     }
 
     #[test]

@@ -51,6 +51,18 @@ test("a word of five or more characters is checked for adjacency with positions"
   assert.ok(!apart.includes("校对示例"), "全年法律援 … 律援助中 apart: " + apart.join());
 });
 
+test("a word of three characters matches inside a longer run and at a run's end", async () => {
+  fetched = [];
+  const inside = titles(await search("调解员"));
+  assert.deepStrictEqual(inside.sort(), ["基层走访", "家事纠纷怎么办"].sort());
+  assert.strictEqual(fetched.filter((f) => /^d\d+\./.test(f)).length, 1, fetched.join());
+  assert.ok(!fetched.some((f) => /^p\d+\./.test(f)), "no positions for a three-character word");
+  assert.deepStrictEqual(titles(await search("的婚礼")), ["一位老人的故事"]);
+  assert.deepStrictEqual(titles(await search("婚纠纷")), ["家事纠纷怎么办"]);
+  assert.deepStrictEqual(await search("离婚礼"), [], "离 … 婚礼 apart must not match");
+  assert.deepStrictEqual(await search("调解所"), []);
+});
+
 test("a word the site never uses finds nothing", async () => {
   assert.deepStrictEqual(await search("离职"), []);
 });

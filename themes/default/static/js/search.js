@@ -50,16 +50,23 @@
     return out;
   }
 
-  /* The terms a unit needs, with their offsets: up to four Chinese characters are one term;
-     a longer word is its four-character pieces, checked for adjacency by position. */
+  /* The terms a unit needs, with their offsets and the text that places each in its shard:
+     up to four Chinese characters are one term; a longer word is its four-character pieces,
+     checked for adjacency by position. A four-character term lives in the shard of its first
+     three characters, where a three-character word is found by prefix (the index keeps a
+     three-character term only at the end of a run of Chinese). */
   function termsOf(unit) {
-    if (unit.word) return [{ text: unit.word, at: 0 }];
+    if (unit.word) return [{ text: unit.word, at: 0, place: unit.word }];
     var c = unit.han, n = c.length;
-    if (n <= 4) return [{ text: c.join(""), at: 0 }];
+    function term(o, size) {
+      var text = c.slice(o, o + size).join("");
+      return { text: text, at: o, place: size >= 3 ? c.slice(o, o + 3).join("") : text, prefix: size === 3 };
+    }
+    if (n <= 4) return [term(0, n)];
     var offsets = [];
     for (var o = 0; o < n - 3; o += 4) offsets.push(o);
     if (offsets[offsets.length - 1] !== n - 4) offsets.push(n - 4);
-    return offsets.map(function (o) { return { text: c.slice(o, o + 4).join(""), at: o }; });
+    return offsets.map(function (o) { return term(o, 4); });
   }
 
   function fnv1a(bytes) {
@@ -89,17 +96,18 @@
     };
   }
 
-  /* The block of `key` in a shard file, as a reader, or null. */
-  function find(bytes, key) {
-    var r = reader(bytes);
+  /* The blocks of `key` in a shard file, as readers: the one of `key` itself, or with `prefix`
+     those of every term that starts with it. */
+  function find(bytes, key, prefix) {
+    var r = reader(bytes), found = [];
     while (!r.done()) {
-      var len = r.varint(), match = len === key.length && r.same(key);
+      var len = r.varint(), match = (len === key.length || prefix && len > key.length) && r.same(key);
       r.skip(len);
       var size = r.varint();
-      if (match) return reader(bytes.subarray(r.at, r.at + size));
+      if (match) found.push(reader(bytes.subarray(r.at, r.at + size)));
       r.skip(size);
     }
-    return null;
+    return found;
   }
 
   /* `base`: the URL of the bundle folder; `load(url, "json" | "bytes")` returns a promise. */
@@ -130,31 +138,34 @@
 
   function hashAt(all, i, width) { return all.substr(i * width, width); }
 
-  Engine.prototype.shard = function (letter, text) {
-    var m = this.manifest, key = encoder.encode(text);
-    var shard = fnv1a(key) % m.shards;
+  Engine.prototype.shard = function (letter, term) {
+    var m = this.manifest, key = encoder.encode(term.text);
+    var shard = fnv1a(encoder.encode(term.place)) % m.shards;
     var hashes = letter === "d" ? m.docs : m.positions;
     var width = hashes.length / m.shards;
     return this.file(letter + shard + "." + hashAt(hashes, shard, width) + ".bin", "bytes")
-      .then(function (bytes) { return find(new Uint8Array(bytes), key); });
+      .then(function (bytes) { return find(new Uint8Array(bytes), key, term.prefix); });
   };
 
-  /* term text -> {df, docs: Map(record -> weight)} */
-  Engine.prototype.postings = function (text) {
-    return this.shard("d", text).then(function (r) {
+  /* term -> Map(record -> weight); a prefix's terms as one, their weights added */
+  Engine.prototype.postings = function (term) {
+    return this.shard("d", term).then(function (found) {
       var docs = new Map();
-      if (r) {
+      found.forEach(function (r) {
         var n = r.varint(), id = 0;
-        for (var i = 0; i < n; i++) { id += r.varint(); docs.set(id, r.byte()); }
-      }
+        for (var i = 0; i < n; i++) {
+          id += r.varint();
+          docs.set(id, Math.min(255, (docs.get(id) || 0) + r.byte()));
+        }
+      });
       return docs;
     });
   };
 
-  /* term text -> Map(record -> [positions]) */
-  Engine.prototype.positions = function (text, docs) {
-    return this.shard("p", text).then(function (r) {
-      var out = new Map();
+  /* four-character term -> Map(record -> [positions]) */
+  Engine.prototype.positions = function (term, docs) {
+    return this.shard("p", term).then(function (found) {
+      var out = new Map(), r = found[0];
       if (!r) return out;
       docs.forEach(function (_, id) {
         var n = r.varint(), list = [], p = 0;
@@ -168,7 +179,7 @@
   /* record -> score, for one unit: every term present, long words checked for adjacency. */
   Engine.prototype.unit = function (unit) {
     var self = this, terms = termsOf(unit), N = this.manifest.records;
-    return Promise.all(terms.map(function (t) { return self.postings(t.text); })).then(function (lists) {
+    return Promise.all(terms.map(function (t) { return self.postings(t); })).then(function (lists) {
       var scores = new Map();
       lists[0].forEach(function (_, id) {
         if (lists.every(function (l) { return l.has(id); })) scores.set(id, 0);
@@ -178,7 +189,7 @@
         scores.forEach(function (s, id) { scores.set(id, s + idf * l.get(id) / 255); });
       });
       if (terms.length < 2 || scores.size === 0) return scores;
-      return Promise.all(terms.map(function (t, k) { return self.positions(t.text, lists[k]); }))
+      return Promise.all(terms.map(function (t, k) { return self.positions(t, lists[k]); }))
         .then(function (pos) {
           scores.forEach(function (_, id) {
             var first = pos[0].get(id) || [];
