@@ -215,7 +215,8 @@ pub fn update(
 }
 
 /// The text of rendered Markdown: tags dropped, entities decoded, blocks on lines of their
-/// own; at most `limit` bytes (cut at a character boundary).
+/// own, headings left out (a record has them as fields of their own: indexed once, weighted
+/// as headings); at most `limit` bytes (cut at a character boundary).
 pub fn html_to_text(html: &str, limit: usize) -> String {
     let mut text = String::with_capacity(html.len().min(limit));
     let mut rest = html;
@@ -248,6 +249,10 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
                 text.push('\n');
             }
             rest = &rest[close..];
+            if let [b'h', level @ b'1'..=b'6', ..] = tag.as_bytes() {
+                let end = format!("</h{}>", *level as char);
+                rest = rest.find(&end).map_or("", |at| &rest[at + end.len()..]);
+            }
         } else {
             let (decoded, used) = entity(rest);
             text.push_str(decoded);
@@ -298,9 +303,17 @@ mod tests {
                 "<h2 id=\"a\">一、申请</h2>\n<p>拨打 <a href=\"x\">12348</a> &amp; 咨询&lt;免费&gt;</p>",
                 1000
             ),
-            "\n一、申请\n\n拨打 12348 & 咨询<免费>\n"
+            "\n\n拨打 12348 & 咨询<免费>\n"
         );
         assert_eq!(html_to_text("<p>a &nbsp; b</p>", 100), "\na &nbsp; b\n");
+        // Headings are fields of their own: the body leaves them out, whatever their markup.
+        assert_eq!(
+            html_to_text(
+                "<h3 id=\"b\">材料<code>x</code></h3><p>身份证</p><hr><h2>未闭合",
+                100
+            ),
+            "\n身份证\n"
+        );
     }
 
     #[test]
