@@ -34,6 +34,8 @@ pub struct Staging {
     written: Mutex<HashSet<String>>,
     /// The search index a full build made, for `pufa serve` to update after edits.
     index: Mutex<Option<(Index, BTreeSet<String>)>>,
+    /// Whether the build keeps its search index (`pufa serve`): it is then made editable.
+    keeps_index: bool,
 }
 
 impl Staging {
@@ -63,6 +65,7 @@ impl Staging {
             records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
             index: Mutex::default(),
+            keeps_index: false,
         })
     }
 
@@ -75,6 +78,7 @@ impl Staging {
             records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
             index: Mutex::default(),
+            keeps_index: false,
         }
     }
 
@@ -88,6 +92,7 @@ impl Staging {
             records: Mutex::default(),
             written: Mutex::new(HashSet::new()),
             index: Mutex::default(),
+            keeps_index: false,
         }
     }
 
@@ -95,6 +100,19 @@ impl Staging {
     /// index is updated by the caller rather than rebuilt.
     pub fn is_incremental(&self) -> bool {
         self.only.is_some()
+    }
+
+    /// The same staging area, keeping the search index the build makes (for `pufa serve`).
+    pub fn keeping_index(self) -> Staging {
+        Staging {
+            keeps_index: true,
+            ..self
+        }
+    }
+
+    /// Whether the build is to keep its search index ([`Staging::keeping_index`]).
+    pub fn keeps_index(&self) -> bool {
+        self.keeps_index
     }
 
     /// Keeps the search record of a page just rendered.

@@ -106,7 +106,7 @@ pub fn findings(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
 /// Writes the site to `out` through a staging folder; the output is replaced only if
 /// there were no errors.
 pub fn build(site: &Site, out: &Path) -> BuildSummary {
-    build_keeping_index(site, out).summary
+    build_to(site, out, false).summary
 }
 
 /// What `pufa serve` keeps of a full build, to update the output after edits.
@@ -122,6 +122,10 @@ pub struct KeptBuild {
 /// [`build`], also handing back what `pufa serve` keeps: the search index it wrote and
 /// the paths it claimed.
 pub fn build_keeping_index(site: &Site, out: &Path) -> KeptBuild {
+    build_to(site, out, true)
+}
+
+fn build_to(site: &Site, out: &Path, keep_index: bool) -> KeptBuild {
     let plan = crate::plan::plan(site);
     let mut diagnostics = findings(site, &plan);
     let failed = |diagnostics| KeptBuild {
@@ -133,6 +137,7 @@ pub fn build_keeping_index(site: &Site, out: &Path) -> KeptBuild {
         return failed(diagnostics);
     }
     let staging = match crate::output::Staging::create(out) {
+        Ok(s) if keep_index => s.keeping_index(),
         Ok(s) => s,
         Err(e) => {
             diagnostics.push(e);

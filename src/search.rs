@@ -100,7 +100,7 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
     if !site.config.search.enabled || staging.is_incremental() {
         return Ok(0);
     }
-    let mut index = build_index(site, page_records(site));
+    let mut index = build_index(site, page_records(site), staging.keeps_index());
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {
@@ -112,7 +112,9 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
         Ok(())
     }));
     let published = published.into_inner().unwrap_or_else(|e| e.into_inner());
-    staging.keep_index(index, published);
+    if staging.keeps_index() {
+        staging.keep_index(index, published);
+    }
     if findings.is_empty() {
         Ok(0)
     } else {
@@ -157,13 +159,19 @@ fn index_findings(site: &Site, index: &Index) -> Vec<Diagnostic> {
     findings
 }
 
-/// The index of `pages` and of the kinds' own records.
-pub fn build_index(site: &Site, mut records: Vec<Record>) -> Index {
+/// The index of `pages` and of the kinds' own records; `editable` for `pufa serve`, which
+/// replaces records after each save ([`Index::editable`]).
+pub fn build_index(site: &Site, mut records: Vec<Record>, editable: bool) -> Index {
     let context = site.kind_context();
     for (s, section) in site.library.sections.iter().enumerate() {
         records.extend(crate::kinds::of(section.kind).search_records(&context, s));
     }
-    Index::new(records, synonyms(&site.config.search.synonyms))
+    let synonyms = synonyms(&site.config.search.synonyms);
+    if editable {
+        Index::editable(records, synonyms)
+    } else {
+        Index::new(records, synonyms)
+    }
 }
 
 /// Brings a served site's index up to date with the records an incremental rebuild gathered:

@@ -525,28 +525,47 @@ struct Entry {
     kind: &'static str,
     owner: String,
     excerpt: String,
-    /// A hash of everything indexed, to tell an unchanged record after an edit elsewhere.
-    digest: blake3::Hash,
+    /// A hash of everything indexed, to tell an unchanged record after an edit elsewhere:
+    /// only in an index that will be edited ([`Index::editable`]; `None` never equals a new
+    /// entry's, so such a record is always indexed again).
+    digest: Option<blake3::Hash>,
 }
 
 impl Entry {
+    /// The entry of a record about to be indexed, with its digest.
     fn of(record: &Record) -> Entry {
-        let mut hasher = blake3::Hasher::new();
-        for (field, text) in &record.fields {
-            hasher.update(&[*field as u8]);
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
-        hasher.update(record.title.as_bytes());
         Entry {
             url: record.url.clone(),
             title: record.title.clone(),
             kind: record.kind,
             owner: record.owner.clone(),
             excerpt: record.excerpt_text(),
-            digest: hasher.finalize(),
+            digest: Some(digest(record)),
         }
     }
+
+    /// The entry of an indexed record, which it consumes: its digest only if wanted.
+    fn keeping(record: Record, digested: bool) -> Entry {
+        Entry {
+            excerpt: record.excerpt_text(),
+            digest: digested.then(|| digest(&record)),
+            url: record.url,
+            title: record.title,
+            kind: record.kind,
+            owner: record.owner,
+        }
+    }
+}
+
+fn digest(record: &Record) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    for (field, text) in &record.fields {
+        hasher.update(&[*field as u8]);
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    hasher.update(record.title.as_bytes());
+    hasher.finalize()
 }
 
 /// The search index of a site, kept in memory by `pufa serve` between edits.
@@ -578,14 +597,18 @@ struct Part {
     keys: Vec<Key>,
     postings: Vec<Postings>,
     words: FxMap<Key, Box<str>>,
+    /// The records' entries, in order.
+    entries: Vec<Entry>,
 }
 
 impl Part {
-    /// Indexes `records`, the first of which has the id `first`.
-    fn of(first: usize, records: Vec<Record>) -> Part {
+    /// Indexes `records`, the first of which has the id `first`, and keeps what the bundle
+    /// needs of each (with its digest if `digested`).
+    fn of(first: usize, records: Vec<Record>, digested: bool) -> Part {
         let mut terms = Terms::default();
         let mut postings: Vec<Postings> = Vec::new();
         let mut words = FxMap::default();
+        let mut entries = Vec::with_capacity(records.len());
         for (k, record) in records.into_iter().enumerate() {
             let id = (first + k) as u32;
             terms.analyse(&record, &mut words, |number, _, weight, positions| {
@@ -594,11 +617,13 @@ impl Part {
                 }
                 postings[number as usize].push(id, weight, positions);
             });
+            entries.push(Entry::keeping(record, digested));
         }
         Part {
             keys: terms.keys,
             postings,
             words,
+            entries,
         }
     }
 }
@@ -631,11 +656,13 @@ fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The parts of an index, in record order, as one.
-fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>) {
+fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>, Vec<Entry>) {
     let terms = parts.iter().map(|p| p.keys.len()).max().unwrap_or(0);
     let mut all: FxMap<Key, Postings> = FxMap::with_capacity_and_hasher(terms, Default::default());
     let mut words = FxMap::default();
+    let mut entries = Vec::with_capacity(parts.iter().map(|p| p.entries.len()).sum());
     for part in parts {
+        entries.extend(part.entries);
         for (key, postings) in part.keys.into_iter().zip(part.postings) {
             match all.get_mut(&key) {
                 Some(existing) => existing.append(postings),
@@ -646,7 +673,7 @@ fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>) {
         }
         words.extend(part.words);
     }
-    (all, words)
+    (all, words, entries)
 }
 
 /// The keys of each record's terms, from the postings: the records are counted first, so
@@ -682,10 +709,23 @@ fn terms_of_records(postings: &FxMap<Key, Postings>, records: usize) -> Vec<Vec<
 impl Index {
     /// Indexes `records` (in parallel). Records are ordered by kind, then URL, so that each
     /// kind is a range of ids.
-    pub fn new(mut records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+    pub fn new(records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+        Index::build(records, synonyms, false)
+    }
+
+    /// [`Index::new`] for an index that [`Index::replace`] will edit (`pufa serve`): it also
+    /// keeps a digest of each record, so that an edit re-indexes only the records it changed.
+    pub fn editable(records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+        Index::build(records, synonyms, true)
+    }
+
+    fn build(
+        mut records: Vec<Record>,
+        synonyms: Vec<(String, Vec<String>)>,
+        digested: bool,
+    ) -> Index {
         records.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)));
         records.dedup_by(|a, b| a.url == b.url);
-        let entries = records.par_iter().map(Entry::of).collect();
         // Each part owns its records and drops each once indexed, so that the pages' text and
         // their postings are not all in memory at once.
         let mut chunks: Vec<(usize, Vec<Record>)> = Vec::new();
@@ -695,9 +735,9 @@ impl Index {
         let parts: Vec<Part> = chunks
             .into_par_iter()
             .rev()
-            .map(|(first, records)| Part::of(first, records))
+            .map(|(first, records)| Part::of(first, records, digested))
             .collect();
-        let (postings, words) = merge(parts);
+        let (postings, words, entries) = merge(parts);
         Index {
             entries,
             postings,
@@ -1322,7 +1362,15 @@ mod tests {
         ];
         let mut after = before.clone();
         after[1].fields[1].1 = "行政复议的申请期限".into();
-        let mut index = Index::new(before.clone(), Vec::new());
+        // An index made without digests is edited the same way (each record it is handed is
+        // indexed again).
+        let mut plain = Index::new(before.clone(), Vec::new());
+        assert!(plain.replace("/b/.md", vec![after[1].clone()]));
+        assert_eq!(
+            plain.files("search"),
+            Index::new(after.clone(), Vec::new()).files("search")
+        );
+        let mut index = Index::editable(before.clone(), Vec::new());
         let original = index.files("search");
         assert!(index.replace("/b/.md", vec![after[1].clone()]));
         assert_eq!(

@@ -38,7 +38,7 @@ fn main() {
         let start = Instant::now();
         let records = pufa::search::page_records(&site);
         let made = Instant::now();
-        let mut index = pufa::search::build_index(&site, records);
+        let mut index = pufa::search::build_index(&site, records, false);
         let indexed = Instant::now();
         let files = index.files("search");
         let encoded = Instant::now();
