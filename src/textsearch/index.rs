@@ -655,8 +655,15 @@ fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
     runs
 }
 
+/// What the parts of an index make together.
+struct Merged {
+    postings: FxMap<Key, Postings>,
+    words: FxMap<Key, Box<str>>,
+    entries: Vec<Entry>,
+}
+
 /// The parts of an index, in record order, as one.
-fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>, Vec<Entry>) {
+fn merge(parts: Vec<Part>) -> Merged {
     let terms = parts.iter().map(|p| p.keys.len()).max().unwrap_or(0);
     let mut all: FxMap<Key, Postings> = FxMap::with_capacity_and_hasher(terms, Default::default());
     let mut words = FxMap::default();
@@ -673,7 +680,11 @@ fn merge(parts: Vec<Part>) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>, Vec<E
         }
         words.extend(part.words);
     }
-    (all, words, entries)
+    Merged {
+        postings: all,
+        words,
+        entries,
+    }
 }
 
 /// The keys of each record's terms, from the postings: the records are counted first, so
@@ -737,7 +748,11 @@ impl Index {
             .rev()
             .map(|(first, records)| Part::of(first, records, digested))
             .collect();
-        let (postings, words, entries) = merge(parts);
+        let Merged {
+            postings,
+            words,
+            entries,
+        } = merge(parts);
         Index {
             entries,
             postings,
