@@ -1411,6 +1411,20 @@ mod tests {
     }
 
     #[test]
+    fn a_word_is_known_where_its_three_characters_start_a_longer_term() {
+        let index = Index::new(vec![record("/a/", "通知", "法律援助中心")], Vec::new());
+        // 法律援 and 律援助 are terms only as the start of 法律援助 and 律援助中; 助中心 ends
+        // the run.
+        for known in ["法律援", "律援助", "助中心", "法律援助中心", "律", "通知"]
+        {
+            assert!(index.knows(known), "{known}");
+        }
+        for unknown in ["离婚", "心法", "援律助", "助中心法", ""] {
+            assert!(!index.knows(unknown), "{unknown}");
+        }
+    }
+
+    #[test]
     fn excerpts_leave_out_the_title_and_are_cut() {
         let mut r = record("/a/", "标题", &"长".repeat(1000));
         r.fields.insert(1, (Field::Summary, "摘要".into()));
