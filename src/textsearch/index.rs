@@ -101,7 +101,7 @@ pub const CHUNK: usize = 6;
 /// The length BM25 normalises against (characters, field-weighted).
 const REFERENCE_LENGTH: f64 = 600.0;
 /// What one shard of postings should weigh, roughly.
-const SHARD_BYTES: usize = 24 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
 
 /// FxHash: the terms are not attacker-chosen keys of a server, and SipHash would double the
 /// time of merging millions of postings.
