@@ -4,7 +4,8 @@
    text nodes, never as HTML.
 
    The terms are made exactly as src/textsearch/tokens.rs makes them: Chinese as single
-   characters and runs of two, three and four; other letters and digits as whole lowercase words. */
+   characters, runs of two and of four, and the last three characters of each run; other
+   letters and digits as whole lowercase words. */
 (function () {
   "use strict";
 
