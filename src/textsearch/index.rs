@@ -1150,26 +1150,39 @@ fn hash(bytes: &[u8]) -> String {
 /// block. Documents block: count, then (record id delta, weight) per record. Positions block:
 /// per record, the count and the position deltas.
 fn encode_shard(terms: &[(String, &Postings)]) -> (Vec<u8>, Vec<u8>) {
-    let mut docs = Vec::new();
-    let mut positions = Vec::new();
-    let mut block = Vec::new();
+    // Each file made at its size: the text and the blocks, and at most 15 bytes of lengths.
+    let size = |block: fn(&Postings) -> usize| -> usize {
+        terms
+            .iter()
+            .map(|(text, p)| text.len() + block(p) + 15)
+            .sum()
+    };
+    let mut docs = Vec::with_capacity(size(|p| p.docs.len()));
+    let mut positions = Vec::with_capacity(size(|p| p.positions.len()));
+    let mut count = Vec::with_capacity(5);
     for (text, postings) in terms {
-        block.clear();
-        varint(&mut block, postings.count);
-        block.extend_from_slice(&postings.docs);
-        entry(&mut docs, text, &block);
+        count.clear();
+        varint(&mut count, postings.count);
+        entry(&mut docs, text, &[&count, &postings.docs]);
         if !postings.positions.is_empty() {
-            entry(&mut positions, text, &postings.positions);
+            entry(&mut positions, text, &[&postings.positions]);
         }
     }
     (docs, positions)
 }
 
-fn entry(out: &mut Vec<u8>, text: &str, block: &[u8]) {
+/// One term of a shard file: the text's length and bytes, then the block's length and the
+/// block (the pieces one after the other).
+fn entry(out: &mut Vec<u8>, text: &str, block: &[&[u8]]) {
     varint(out, text.len() as u32);
     out.extend_from_slice(text.as_bytes());
-    varint(out, block.len() as u32);
-    out.extend_from_slice(block);
+    varint(
+        out,
+        block.iter().map(|piece| piece.len()).sum::<usize>() as u32,
+    );
+    for piece in block {
+        out.extend_from_slice(piece);
+    }
 }
 
 /// LEB128: seven bits a byte, low first.
