@@ -583,8 +583,8 @@ pub struct Index {
     /// The keys of each record's terms, made at the first [`Index::replace`] (only `pufa
     /// serve` replaces records), so that an edit touches only the terms of its records.
     record_terms: Option<Vec<Vec<Key>>>,
-    /// Each term's [`shard_hash`] (which shard holds it), kept from the first write of changes on,
-    /// so that finding the terms of a few shards costs no text of every term.
+    /// Each term's [`shard_hash`] (which shard holds it), kept from the first write of
+    /// changes on, so that finding the terms of a few shards costs no text of every term.
     term_hashes: FxMap<Key, u32>,
 }
 

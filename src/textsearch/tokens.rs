@@ -1,7 +1,8 @@
 //! How text becomes search terms, in the build and (mirrored line for line) in the browser's
 //! `search.js`: Chinese as single characters, runs of two and of four, and the last three
 //! characters of each run; everything else as whole lowercase words (`12348`,
-//! `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`, `/` or `.` (`8500101`). Full-width letters, digits and spaces count as their ASCII forms.
+//! `0359-8500101`, `gb/t`), plus the parts of a word joined by `-`, `/` or `.` (`8500101`).
+//! Full-width letters, digits and spaces count as their ASCII forms.
 //!
 //! Positions are character offsets into the text, so that a phrase of four or more Chinese
 //! characters can be checked for adjacency with the positions of its four-character pieces.
