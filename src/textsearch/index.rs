@@ -799,26 +799,27 @@ impl Index {
         if !same {
             return false;
         }
-        let (ids, records): (Vec<usize>, Vec<Record>) = ids
+        // The records that changed, each with its new entry (made, and hashed, once).
+        let changed: Vec<(usize, Entry, Record)> = ids
             .into_iter()
             .zip(records)
             .map(|(i, record)| (i, Entry::of(&record), record))
             .filter(|(i, entry, _)| *entry != self.entries[*i])
-            .map(|(i, _, record)| (i, record))
-            .unzip();
-        if ids.is_empty() {
+            .collect();
+        if changed.is_empty() {
             return true;
         }
+        let ids: Vec<usize> = changed.iter().map(|(i, _, _)| *i).collect();
         // The new entries of every term the records now have.
         let mut new: NewPostings = FxMap::default();
         let mut terms = Terms::default();
-        for (&i, record) in ids.iter().zip(&records) {
-            terms.analyse(record, &mut self.words, |_, key, weight, positions| {
+        for (i, entry, record) in changed {
+            terms.analyse(&record, &mut self.words, |_, key, weight, positions| {
                 new.entry(key)
                     .or_default()
                     .push((i as u32, weight, positions.to_vec()));
             });
-            self.entries[i] = Entry::of(record);
+            self.entries[i] = entry;
         }
         self.dirty_records.extend(ids.iter().copied());
         // Terms the records had and terms they have now.
