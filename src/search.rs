@@ -223,8 +223,10 @@ pub fn update(
 }
 
 /// The text of rendered Markdown: tags dropped, entities decoded, blocks on lines of their
-/// own, headings left out (a record has them as fields of their own: indexed once, weighted
-/// as headings); at most `limit` bytes (cut at a character boundary).
+/// own, Markdown's headings left out (a record has them as fields of their own: indexed once,
+/// weighted as headings; they are the headings with an `id`, which every Markdown heading
+/// gets, while a raw `<h3>` of an `unsafe_html` page is not among them and stays in the
+/// text); at most `limit` bytes (cut at a character boundary).
 pub fn html_to_text(html: &str, limit: usize) -> String {
     let mut text = String::with_capacity(html.len().min(limit));
     let mut rest = html;
@@ -257,7 +259,9 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
                 text.push('\n');
             }
             rest = &rest[close..];
-            if let [b'h', level @ b'1'..=b'6', ..] = tag.as_bytes() {
+            if let [b'h', level @ b'1'..=b'6', b' ', ..] = tag.as_bytes()
+                && tag.contains(" id=\"")
+            {
                 let end = format!("</h{}>", *level as char);
                 rest = rest.find(&end).map_or("", |at| &rest[at + end.len()..]);
             }
@@ -317,10 +321,15 @@ mod tests {
         // Headings are fields of their own: the body leaves them out, whatever their markup.
         assert_eq!(
             html_to_text(
-                "<h3 id=\"b\">材料<code>x</code></h3><p>身份证</p><hr><h2>未闭合",
+                "<h3 id=\"b\">材料<code>x</code></h3><p>身份证</p><hr><h2 id=\"c\">未闭合",
                 100
             ),
             "\n身份证\n"
+        );
+        // A heading without an id is raw HTML, not one of the page's headings: it stays.
+        assert_eq!(
+            html_to_text("<h3>原样</h3><p>正文</p>", 100),
+            "\n原样\n正文\n"
         );
     }
 
