@@ -106,6 +106,7 @@
       r.skip(len);
       var size = r.varint();
       if (match) found.push(reader(bytes.subarray(r.at, r.at + size)));
+      if (match && !prefix) return found;
       r.skip(size);
     }
     return found;
