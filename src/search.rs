@@ -231,7 +231,7 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
     let mut text = String::with_capacity(html.len().min(limit));
     let mut rest = html;
     // '<' and '&' are ASCII, never inside a multi-byte character: a byte scan finds them.
-    while let Some(open) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+    while let Some(open) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         text.push_str(&rest[..open]);
         rest = &rest[open..];
         if rest.starts_with('<') {
