@@ -23,7 +23,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{Key, Token, han_text, has_positions, shard_hash, tokenize};
+use super::tokens::{
+    Key, Sink, Token, han_text, has_positions, shard_hash, tokenize, tokenize_into,
+};
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
 /// above a body match.
@@ -72,25 +74,35 @@ pub struct Record {
 }
 
 impl Record {
-    /// The text shown under the title: every field but the title, cut at [`EXCERPT_CHARS`].
+    /// The text shown under the title: every field but the title, cut at [`EXCERPT_CHARS`]
+    /// (only what fits is copied: a body can be 200 KB).
     fn excerpt_text(&self) -> String {
         let mut text = String::new();
+        let mut room = EXCERPT_CHARS;
         for (field, value) in &self.fields {
-            if *field == Field::Title || value.trim().is_empty() {
+            let value = value.trim();
+            if *field == Field::Title || value.is_empty() {
                 continue;
             }
             if !text.is_empty() {
                 text.push(' ');
+                room -= 1;
             }
-            text.push_str(value.trim());
-            if text.chars().count() >= EXCERPT_CHARS {
+            match value.char_indices().nth(room) {
+                Some((cut, _)) => {
+                    text.push_str(&value[..cut]);
+                    break;
+                }
+                None => {
+                    text.push_str(value);
+                    room -= value.chars().count();
+                }
+            }
+            if room == 0 {
                 break;
             }
         }
-        match text.char_indices().nth(EXCERPT_CHARS) {
-            Some((cut, _)) => text[..cut].to_string(),
-            None => text,
-        }
+        text
     }
 }
 
@@ -109,8 +121,10 @@ const SHARD_BYTES: usize = 16 * 1024;
 struct Fx(u64);
 
 impl Hasher for Fx {
+    /// The high bits, which the multiplications mix best, brought down: a table places an
+    /// entry by the low bits of its hash, and a key's low bits are its last character alone.
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -143,12 +157,16 @@ struct Postings {
 
 impl Postings {
     /// Adds a record after every record already there.
+    #[inline(always)]
     fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
-        varint(
-            &mut self.docs,
-            record - if self.count == 0 { 0 } else { self.last },
-        );
-        self.docs.push(weight);
+        let delta = record - if self.count == 0 { 0 } else { self.last };
+        // The common case, a record within 127 of the last, in one write.
+        if delta < 0x80 {
+            self.docs.extend_from_slice(&[delta as u8, weight]);
+        } else {
+            varint(&mut self.docs, delta);
+            self.docs.push(weight);
+        }
         self.count += 1;
         self.last = record;
         if !positions.is_empty() {
@@ -304,46 +322,33 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
     }
 }
 
-/// The terms seen so far, each with a number of its own, and the count of each in the record
-/// being analysed: kept from one record to the next by each thread, so that a term is
-/// looked up once per occurrence in a table that stays in the cache.
+/// The terms of the record being analysed, each counted once per occurrence in a table of
+/// that record alone: small enough to stay in the nearest cache, where a table of every term
+/// of a part (tens of thousands) would cost a cache miss per occurrence. Kept from one record
+/// to the next by each thread.
 #[derive(Default)]
 struct Terms {
-    /// An open-addressing table from key (0 for none: every key has a tag bit or a Han
-    /// character in it) to term number.
-    table: Vec<(Key, u32)>,
-    shift: u32,
-    /// The single characters of U+4E00–U+9FFF (a quarter of all occurrences), by code point
-    /// from U+4E00: their term number + 1, or 0. They are not in `table`.
-    characters: Vec<u32>,
-    /// Each term's key.
-    keys: Vec<Key>,
-    /// Each term's count in the current record.
-    counts: Vec<Count>,
-    /// The current record's terms, in order of appearance.
+    /// Open addressing by key; a slot is in use when its stamp is the current record's. The
+    /// current record uses the first `mask + 1` slots (a power of two, at most half full).
+    slots: Vec<Slot>,
+    mask: usize,
+    /// The current record's stamp (0 is none).
+    stamp: u32,
+    /// The current record's terms (their slots), in order of appearance.
     seen: Vec<u32>,
     /// (term's place in `seen`, position) of every occurrence of a term with positions.
     placed: Vec<(u32, u32)>,
     /// Each term's positions, in one run per term.
     positions: Vec<u32>,
     ends: Vec<u32>,
-    /// The current record, counted from 1 (0 is none).
-    record: u32,
 }
 
-const COMMON_CHARACTERS: usize = 0x5200;
-
-/// Where a one-character key of U+4E00–U+9FFF is in [`Terms::characters`].
-fn common_character(key: Key) -> Option<usize> {
-    let offset = key.wrapping_sub(0x4e00) as usize;
-    (offset < COMMON_CHARACTERS).then_some(offset)
-}
-
-/// A term's count in one record.
+/// A term's count in the current record.
 #[derive(Default, Clone, Copy)]
-struct Count {
-    /// The record counted ([`Terms::record`]): any other means none yet.
-    record: u32,
+struct Slot {
+    key: Key,
+    /// The record counted ([`Terms::stamp`]): any other means a free slot.
+    stamp: u32,
     /// Field-weighted number of occurrences.
     frequency: u32,
     /// Occurrences with positions.
@@ -352,74 +357,92 @@ struct Count {
     seen: u32,
 }
 
+/// The smallest table a record gets: 1,024 slots (24 KB).
+const MIN_SLOTS: usize = 1 << 10;
+
 impl Terms {
-    /// The number of term `key`, and whether it is new.
-    fn number(&mut self, key: Key) -> (u32, bool) {
-        if let Some(offset) = common_character(key) {
-            if self.characters.is_empty() {
-                self.characters = vec![0; COMMON_CHARACTERS];
-            }
-            return match self.characters[offset] {
-                0 => {
-                    let number = self.add(key);
-                    self.characters[offset] = number + 1;
-                    (number, true)
-                }
-                slot => (slot - 1, false),
-            };
+    /// Starts a record of about `bytes` bytes of text: a fresh stamp, and a table about
+    /// twice the terms such a text has (a byte of Chinese text makes about a third of a
+    /// term); [`Terms::slot`] doubles it if the text has more.
+    fn start(&mut self, bytes: usize) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.stamp = 1;
         }
-        if 2 * (self.keys.len() + 1) > self.table.len() {
-            self.grow();
+        let size = bytes.next_power_of_two().clamp(MIN_SLOTS, 1 << 16);
+        if self.slots.len() < size {
+            self.slots.resize(size, Slot::default());
         }
-        let mask = self.table.len() - 1;
-        let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        self.mask = size - 1;
+        self.seen.clear();
+        self.placed.clear();
+    }
+
+    /// The slot of `key` in the current record, taken if it is the first occurrence.
+    #[inline(always)]
+    fn slot(&mut self, key: Key) -> &mut Slot {
+        let mut at = home(key, self.mask);
         loop {
-            let (k, number) = self.table[at];
-            if k == key {
-                return (number, false);
+            let slot = self.slots[at];
+            if slot.stamp != self.stamp {
+                break;
             }
-            if k == 0 {
-                let number = self.add(key);
-                self.table[at] = (key, number);
-                return (number, true);
+            if slot.key == key {
+                return &mut self.slots[at];
             }
-            at = (at + 1) & mask;
+            at = (at + 1) & self.mask;
         }
+        if 2 * (self.seen.len() + 1) > self.mask + 1 {
+            self.grow();
+            return self.slot(key);
+        }
+        self.slots[at] = Slot {
+            key,
+            stamp: self.stamp,
+            frequency: 0,
+            positions: 0,
+            seen: self.seen.len() as u32,
+        };
+        self.seen.push(at as u32);
+        &mut self.slots[at]
     }
 
-    fn add(&mut self, key: Key) -> u32 {
-        self.keys.push(key);
-        self.counts.push(Count::default());
-        (self.keys.len() - 1) as u32
-    }
-
+    /// Doubles the current record's table, its terms keeping their places in `seen`.
+    #[cold]
     fn grow(&mut self) {
-        let size = (2 * self.table.len()).max(1024);
-        self.shift = 64 - size.trailing_zeros();
-        self.table = vec![(0, 0); size];
-        for (number, &key) in self.keys.iter().enumerate() {
-            if common_character(key).is_some() {
-                continue;
+        let terms: Vec<Slot> = self
+            .seen
+            .iter()
+            .map(|&at| self.slots[at as usize])
+            .collect();
+        let size = 2 * (self.mask + 1);
+        if self.slots.len() < size {
+            self.slots.resize(size, Slot::default());
+        }
+        self.mask = size - 1;
+        self.stamp = self.stamp.wrapping_add(1).max(1);
+        for (k, mut slot) in terms.into_iter().enumerate() {
+            slot.stamp = self.stamp;
+            let mut at = home(slot.key, self.mask);
+            while self.slots[at].stamp == self.stamp {
+                at = (at + 1) & self.mask;
             }
-            let mut at = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
-            while self.table[at].0 != 0 {
-                at = (at + 1) & (size - 1);
-            }
-            self.table[at] = (key, number as u32);
+            self.slots[at] = slot;
+            self.seen[k] = at as u32;
         }
     }
 
-    /// Splits a record into weighted terms and calls `emit(term number, key, weight,
-    /// positions)` for each; the texts of its words go into `words`.
+    /// Splits a record into weighted terms and calls `emit(key, weight, positions)` for each;
+    /// the texts of its words go into `words`.
     fn analyse(
         &mut self,
         record: &Record,
         words: &mut FxMap<Key, Box<str>>,
-        mut emit: impl FnMut(u32, Key, u8, &[u32]),
+        mut emit: impl FnMut(Key, u8, &[u32]),
     ) {
-        self.record += 1;
-        self.seen.clear();
-        self.placed.clear();
+        let bytes = record.fields.iter().map(|(_, t)| t.len()).sum();
+        self.start(bytes);
         let length = self.count_terms(record, words);
         let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
         // Most terms occur a few times: their weights are computed once per record.
@@ -433,13 +456,12 @@ impl Terms {
             None => bm25_weight(frequency, norm),
         };
         self.group_positions();
-        for (&number, &end) in self.seen.iter().zip(&self.ends) {
-            let count = self.counts[number as usize];
-            let start = (end - count.positions) as usize;
+        for (&at, &end) in self.seen.iter().zip(&self.ends) {
+            let slot = self.slots[at as usize];
+            let start = (end - slot.positions) as usize;
             emit(
-                number,
-                self.keys[number as usize],
-                weight(count.frequency),
+                slot.key,
+                weight(slot.frequency),
                 &self.positions[start..end as usize],
             );
         }
@@ -452,28 +474,15 @@ impl Terms {
         let mut length = 0u32;
         for (field, text) in &record.fields {
             let weight = field.weight();
-            tokenize(text, offset, |token, p| {
-                let key = token.key();
-                let (number, new) = self.number(key);
-                if new && token.named() {
-                    words.entry(key).or_insert_with(|| token.text().into());
-                }
-                let count = &mut self.counts[number as usize];
-                if count.record != self.record {
-                    *count = Count {
-                        record: self.record,
-                        frequency: 0,
-                        positions: 0,
-                        seen: self.seen.len() as u32,
-                    };
-                    self.seen.push(number);
-                }
-                count.frequency += weight;
-                if has_positions(key) {
-                    count.positions += 1;
-                    self.placed.push((count.seen, p));
-                }
-            });
+            tokenize_into(
+                text,
+                offset,
+                &mut Counting {
+                    terms: self,
+                    weight,
+                    words,
+                },
+            );
             let chars = text.chars().count() as u32;
             length += chars * weight.min(2);
             offset += chars + 1;
@@ -485,9 +494,9 @@ impl Terms {
     fn group_positions(&mut self) {
         self.ends.clear();
         let mut next = 0u32;
-        for &number in &self.seen {
+        for &at in &self.seen {
             self.ends.push(next);
-            next += self.counts[number as usize].positions;
+            next += self.slots[at as usize].positions;
         }
         self.positions.clear();
         self.positions.resize(next as usize, 0);
@@ -497,6 +506,42 @@ impl Terms {
             *fill += 1;
         }
     }
+}
+
+/// The tokenizer's sink while a record's field is counted.
+struct Counting<'a> {
+    terms: &'a mut Terms,
+    /// The field's weight.
+    weight: u32,
+    words: &'a mut FxMap<Key, Box<str>>,
+}
+
+impl Sink for Counting<'_> {
+    /// Counts one occurrence. Always inlined, so that each place the tokenizer finds a term
+    /// counts it knowing its kind.
+    #[inline(always)]
+    fn term(&mut self, token: Token, position: u32) {
+        let key = token.key();
+        let terms = &mut *self.terms;
+        let before = terms.seen.len();
+        let slot = terms.slot(key);
+        slot.frequency += self.weight;
+        if has_positions(key) {
+            slot.positions += 1;
+            let seen = slot.seen;
+            terms.placed.push((seen, position));
+        }
+        if terms.seen.len() > before && token.named() {
+            self.words.entry(key).or_insert_with(|| token.text().into());
+        }
+    }
+}
+
+/// Where `key` starts its search in a table of `mask + 1` slots: the top bits of a
+/// multiplicative hash (the low bits of a key are its last character).
+#[inline(always)]
+fn home(key: Key, mask: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
 /// A record's length in steps of about 5%, so that a small edit (a sentence added) leaves
@@ -593,9 +638,7 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 /// One part of the index, built from a run of records on one thread.
 struct Part {
-    /// Each term's key and postings, by term number.
-    keys: Vec<Key>,
-    postings: Vec<Postings>,
+    postings: FxMap<Key, Postings>,
     words: FxMap<Key, Box<str>>,
     /// The records' entries, in order.
     entries: Vec<Entry>,
@@ -606,21 +649,17 @@ impl Part {
     /// needs of each (with its digest if `digested`).
     fn of(first: usize, records: Vec<Record>, digested: bool) -> Part {
         let mut terms = Terms::default();
-        let mut postings: Vec<Postings> = Vec::new();
+        let mut postings: FxMap<Key, Postings> = FxMap::default();
         let mut words = FxMap::default();
         let mut entries = Vec::with_capacity(records.len());
         for (k, record) in records.into_iter().enumerate() {
             let id = (first + k) as u32;
-            terms.analyse(&record, &mut words, |number, _, weight, positions| {
-                if number as usize == postings.len() {
-                    postings.push(Postings::default());
-                }
-                postings[number as usize].push(id, weight, positions);
+            terms.analyse(&record, &mut words, |key, weight, positions| {
+                postings.entry(key).or_default().push(id, weight, positions);
             });
             entries.push(Entry::keeping(record, digested));
         }
         Part {
-            keys: terms.keys,
             postings,
             words,
             entries,
@@ -664,13 +703,22 @@ struct Merged {
 
 /// The parts of an index, in record order, as one.
 fn merge(parts: Vec<Part>) -> Merged {
-    let terms = parts.iter().map(|p| p.keys.len()).max().unwrap_or(0);
-    let mut all: FxMap<Key, Postings> = FxMap::with_capacity_and_hasher(terms, Default::default());
-    let mut words = FxMap::default();
-    let mut entries = Vec::with_capacity(parts.iter().map(|p| p.entries.len()).sum());
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Merged {
+            postings: FxMap::default(),
+            words: FxMap::default(),
+            entries: Vec::new(),
+        };
+    };
+    let Part {
+        postings: mut all,
+        mut words,
+        mut entries,
+    } = first;
     for part in parts {
         entries.extend(part.entries);
-        for (key, postings) in part.keys.into_iter().zip(part.postings) {
+        for (key, postings) in part.postings {
             match all.get_mut(&key) {
                 Some(existing) => existing.append(postings),
                 None => {
@@ -814,7 +862,7 @@ impl Index {
         let mut new: NewPostings = FxMap::default();
         let mut terms = Terms::default();
         for (i, entry, record) in changed {
-            terms.analyse(&record, &mut self.words, |_, key, weight, positions| {
+            terms.analyse(&record, &mut self.words, |key, weight, positions| {
                 new.entry(key)
                     .or_default()
                     .push((i as u32, weight, positions.to_vec()));

@@ -183,9 +183,29 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '/' | '.' | '_' | '@' | '+')
 }
 
+/// What takes the terms the tokenizer finds: any `FnMut(Token, u32)`, or a type whose
+/// [`Sink::term`] is `#[inline(always)]`, which the tokenizer's loop then holds at each place it
+/// finds a term, the kind of term known there (the index counts every occurrence this way: a
+/// closure called at six places is not inlined).
+pub trait Sink {
+    /// Takes one term and its position.
+    fn term(&mut self, token: Token, position: u32);
+}
+
+impl<F: FnMut(Token, u32)> Sink for F {
+    fn term(&mut self, token: Token, position: u32) {
+        self(token, position)
+    }
+}
+
 /// Calls `emit(term, position)` for every term of `text`, positions counted in characters
 /// from `offset`.
 pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
+    tokenize_into(text, offset, &mut emit);
+}
+
+/// [`tokenize`] into a [`Sink`].
+pub fn tokenize_into(text: &str, offset: u32, sink: &mut impl Sink) {
     thread_local! {
         /// The characters of the text being split, kept from one text to the next: the index
         /// splits hundreds of thousands of fields.
@@ -194,11 +214,11 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
     let mut chars = CHARS.take();
     chars.clear();
     chars.extend(text.chars().map(normalize));
-    split(&chars, offset, &mut emit);
+    split(&chars, offset, sink);
     CHARS.set(chars);
 }
 
-fn split(chars: &[char], offset: u32, emit: &mut impl FnMut(Token, u32)) {
+fn split(chars: &[char], offset: u32, emit: &mut impl Sink) {
     let mut i = 0;
     while i < chars.len() {
         let start = i;
@@ -224,25 +244,25 @@ fn split(chars: &[char], offset: u32, emit: &mut impl FnMut(Token, u32)) {
 /// Every character, every run of two and of four; of the runs of three only the last (where
 /// no run of four starts): every other one is the first three characters of a run of four,
 /// which the browser finds by prefix in the same shard (see [`shard_hash`]).
-fn han_run(run: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
+fn han_run(run: &[char], at: u32, emit: &mut impl Sink) {
     for (k, &c) in run.iter().enumerate() {
         let p = at + k as u32;
-        emit(Token::Uni(c), p);
+        emit.term(Token::Uni(c), p);
         if let Some(&d) = run.get(k + 1) {
-            emit(Token::Bi(c, d), p);
+            emit.term(Token::Bi(c, d), p);
             if let Some(&e) = run.get(k + 2) {
                 match run.get(k + 3) {
-                    Some(&f) => emit(Token::Quad(c, d, e, f), p),
-                    None => emit(Token::Tri(c, d, e), p),
+                    Some(&f) => emit.term(Token::Quad(c, d, e, f), p),
+                    None => emit.term(Token::Tri(c, d, e), p),
                 }
             }
         }
     }
 }
 
-fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
+fn word(chars: &[char], at: u32, emit: &mut impl Sink) {
     let mut buffer = [0u8; MAX_WORD * 4];
-    emit(Token::Word(utf8(chars, &mut buffer)), at);
+    emit.term(Token::Word(utf8(chars, &mut buffer)), at);
     if !chars.iter().any(|&c| is_joiner(c)) {
         return;
     }
@@ -250,7 +270,7 @@ fn word(chars: &[char], at: u32, emit: &mut impl FnMut(Token, u32)) {
     for (k, &c) in chars.iter().chain([&' ']).enumerate() {
         if !is_word_char(c) {
             if k > start {
-                emit(
+                emit.term(
                     Token::Word(utf8(&chars[start..k], &mut buffer)),
                     at + start as u32,
                 );
