@@ -336,11 +336,12 @@ struct Terms {
     stamp: u32,
     /// The current record's terms (their slots), in order of appearance.
     seen: Vec<u32>,
-    /// (term's place in `seen`, position) of every occurrence of a term with positions.
+    /// (the term's occurrence before, position) of every occurrence but the first of a term
+    /// with positions, a chain back from the term's [`Slot::last`] (most four-character terms
+    /// occur once in a record: their slot holds it).
     placed: Vec<(u32, u32)>,
-    /// Each term's positions, in one run per term.
+    /// The positions of the term being handed on.
     positions: Vec<u32>,
-    ends: Vec<u32>,
 }
 
 /// A term's count in the current record.
@@ -353,11 +354,13 @@ struct Slot {
     frequency: u32,
     /// Occurrences with positions.
     positions: u32,
-    /// Its place among the record's terms.
-    seen: u32,
+    /// The position of its first occurrence, for a term with positions.
+    first: u32,
+    /// Its latest occurrence in [`Terms::placed`], when it has more than one.
+    last: u32,
 }
 
-/// The smallest table a record gets: 1,024 slots (24 KB).
+/// The smallest table a record gets: 1,024 slots (32 KB).
 const MIN_SLOTS: usize = 1 << 10;
 
 impl Terms {
@@ -402,7 +405,8 @@ impl Terms {
             stamp: self.stamp,
             frequency: 0,
             positions: 0,
-            seen: self.seen.len() as u32,
+            first: 0,
+            last: 0,
         };
         self.seen.push(at as u32);
         &mut self.slots[at]
@@ -455,16 +459,28 @@ impl Terms {
             }
             None => bm25_weight(frequency, norm),
         };
-        self.group_positions();
-        for (&at, &end) in self.seen.iter().zip(&self.ends) {
+        let mut positions = std::mem::take(&mut self.positions);
+        for &at in &self.seen {
             let slot = self.slots[at as usize];
-            let start = (end - slot.positions) as usize;
-            emit(
-                slot.key,
-                weight(slot.frequency),
-                &self.positions[start..end as usize],
-            );
+            let weight = weight(slot.frequency);
+            match slot.positions as usize {
+                0 => emit(slot.key, weight, &[]),
+                1 => emit(slot.key, weight, &[slot.first]),
+                n => {
+                    // The chain of later occurrences, walked back from the latest.
+                    positions.clear();
+                    positions.resize(n, slot.first);
+                    let mut link = slot.last;
+                    for place in positions[1..].iter_mut().rev() {
+                        let (before, p) = self.placed[link as usize];
+                        *place = p;
+                        link = before;
+                    }
+                    emit(slot.key, weight, &positions);
+                }
+            }
         }
+        self.positions = positions;
     }
 
     /// Counts the weighted frequency and the positions of every term of the record's fields;
@@ -489,23 +505,6 @@ impl Terms {
         }
         length
     }
-
-    /// Lays the positions gathered while counting out in one run per term, in order.
-    fn group_positions(&mut self) {
-        self.ends.clear();
-        let mut next = 0u32;
-        for &at in &self.seen {
-            self.ends.push(next);
-            next += self.slots[at as usize].positions;
-        }
-        self.positions.clear();
-        self.positions.resize(next as usize, 0);
-        for &(seen, p) in &self.placed {
-            let fill = &mut self.ends[seen as usize];
-            self.positions[*fill as usize] = p;
-            *fill += 1;
-        }
-    }
 }
 
 /// The tokenizer's sink while a record's field is counted.
@@ -524,12 +523,18 @@ impl Sink for Counting<'_> {
         let key = token.key();
         let terms = &mut *self.terms;
         let before = terms.seen.len();
+        let next = terms.placed.len() as u32;
         let slot = terms.slot(key);
         slot.frequency += self.weight;
         if has_positions(key) {
             slot.positions += 1;
-            let seen = slot.seen;
-            terms.placed.push((seen, position));
+            if slot.positions == 1 {
+                slot.first = position;
+            } else {
+                let before = slot.last;
+                slot.last = next;
+                terms.placed.push((before, position));
+            }
         }
         if terms.seen.len() > before && token.named() {
             self.words.entry(key).or_insert_with(|| token.text().into());
