@@ -1376,6 +1376,39 @@ mod tests {
     }
 
     #[test]
+    fn a_record_keeps_every_position_of_a_term_in_order_and_every_count() {
+        // 法律援助 three times in the body (the title is field 0: the body starts at 5), once
+        // in the title; 援助 four times, 法 five.
+        let body = "法律援助，申请法律援助。法律援助中心在法院";
+        let index = Index::new(vec![record("/a/", "法律援助", body)], Vec::new());
+        let quad = Token::Quad('法', '律', '援', '助').key();
+        let decoded = index.postings[&quad].decode();
+        let title = "法律援助".chars().count() as u32 + 1;
+        let starts: Vec<u32> = [0, 7, 12].iter().map(|p| p + title).collect();
+        assert_eq!(decoded.len(), 1);
+        assert_eq!(decoded[0].2, [&[0][..], &starts].concat());
+        // Terms without positions keep none, and each count weighs: 法 (5) above 院 (1).
+        let weight = |token: Token| {
+            let list = index.postings[&token.key()].decode();
+            assert!(list[0].2.is_empty());
+            list[0].1
+        };
+        assert!(weight(Token::Uni('法')) > weight(Token::Uni('院')));
+        assert!(weight(Token::Bi('援', '助')) > weight(Token::Bi('在', '法')));
+        // The same record indexed twice (the table of the first reused) gives the same lists.
+        let twice = Index::new(
+            vec![
+                record("/a/", "法律援助", body),
+                record("/b/", "法律援助", body),
+            ],
+            Vec::new(),
+        );
+        let both = twice.postings[&quad].decode();
+        assert_eq!(both[0].2, both[1].2);
+        assert_eq!(both[0].1, both[1].1);
+    }
+
+    #[test]
     fn a_term_is_in_the_shard_its_hash_names() {
         let records: Vec<Record> = (0..3000)
             .map(|i| {
