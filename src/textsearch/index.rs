@@ -364,15 +364,11 @@ struct Slot {
 const MIN_SLOTS: usize = 1 << 10;
 
 impl Terms {
-    /// Starts a record of about `bytes` bytes of text: a fresh stamp, and a table about
-    /// twice the terms such a text has (a byte of Chinese text makes about a third of a
-    /// term); [`Terms::slot`] doubles it if the text has more.
+    /// Starts a record of about `bytes` bytes of text: a fresh stamp, and a table of one to
+    /// two slots a byte (a byte of Chinese text makes about one term, three a character, half
+    /// of them new to the record); [`Terms::slot`] doubles it if the text has more.
     fn start(&mut self, bytes: usize) {
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.slots.iter_mut().for_each(|s| s.stamp = 0);
-            self.stamp = 1;
-        }
+        self.next_stamp();
         let size = bytes.next_power_of_two().clamp(MIN_SLOTS, 1 << 16);
         if self.slots.len() < size {
             self.slots.resize(size, Slot::default());
@@ -380,6 +376,15 @@ impl Terms {
         self.mask = size - 1;
         self.seen.clear();
         self.placed.clear();
+    }
+
+    /// A stamp no slot has: after four billion, every slot is freed and they start again.
+    fn next_stamp(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.stamp = 1;
+        }
     }
 
     /// The slot of `key` in the current record, taken if it is the first occurrence.
@@ -425,7 +430,7 @@ impl Terms {
             self.slots.resize(size, Slot::default());
         }
         self.mask = size - 1;
-        self.stamp = self.stamp.wrapping_add(1).max(1);
+        self.next_stamp();
         for (k, mut slot) in terms.into_iter().enumerate() {
             slot.stamp = self.stamp;
             let mut at = home(slot.key, self.mask);
@@ -1406,6 +1411,29 @@ mod tests {
         let both = twice.postings[&quad].decode();
         assert_eq!(both[0].2, both[1].2);
         assert_eq!(both[0].1, both[1].1);
+    }
+
+    #[test]
+    fn a_record_with_more_terms_than_its_table_holds_keeps_them_all() {
+        // 1,500 different characters (4,500 bytes: a table of 8,192 slots), and so about 4,500
+        // different terms: the table doubles while the record is counted.
+        let body: String = (0..1500u32)
+            .filter_map(|k| char::from_u32(0x4e00 + k * 7))
+            .collect();
+        let index = Index::new(vec![record("/a/", "标题", &body)], Vec::new());
+        let mut expected: HashMap<Key, Vec<u32>> = HashMap::new();
+        tokenize(&body, 3, |token, p| {
+            let list = expected.entry(token.key()).or_default();
+            if has_positions(token.key()) {
+                list.push(p);
+            }
+        });
+        assert!(expected.len() > 4000, "{}", expected.len());
+        for (key, positions) in &expected {
+            let list = index.postings[key].decode();
+            assert_eq!(list.len(), 1);
+            assert_eq!(&list[0].2, positions, "{:?}", han_text(*key));
+        }
     }
 
     #[test]
