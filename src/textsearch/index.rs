@@ -157,16 +157,12 @@ struct Postings {
 
 impl Postings {
     /// Adds a record after every record already there.
-    #[inline(always)]
     fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
-        let delta = record - if self.count == 0 { 0 } else { self.last };
-        // The common case, a record within 127 of the last, in one write.
-        if delta < 0x80 {
-            self.docs.extend_from_slice(&[delta as u8, weight]);
-        } else {
-            varint(&mut self.docs, delta);
-            self.docs.push(weight);
-        }
+        varint(
+            &mut self.docs,
+            record - if self.count == 0 { 0 } else { self.last },
+        );
+        self.docs.push(weight);
         self.count += 1;
         self.last = record;
         if !positions.is_empty() {
