@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use walkdir::WalkDir;
+use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::textsearch::{Index, Record};
@@ -260,29 +260,46 @@ impl Staging {
                 path = parent;
             }
         }
-        let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
-            let entry = entry.map_err(io::Error::other)?;
-            let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-            let relative = relative.to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_dir() {
-                if !needed.contains(relative.as_str()) {
-                    stale_dirs.push(entry.into_path());
-                }
-            } else if !written.contains(&relative) {
-                std::fs::remove_file(entry.path())?;
-            }
-        }
-        // Innermost first (the walk lists a folder after its contents).
-        for dir in stale_dirs {
-            let _ = std::fs::remove_dir(dir); // fails, as it should, unless empty
-        }
-        Ok(())
+        sweep(dir, "", &written, &needed)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
         self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Removes from `folder` (at `relative` in the staging folder) every file this build did not
+/// write, then does the same in each subfolder, the subfolders in parallel (a site of 10,000
+/// pages has 12,000 folders: read one after another, they held a build's last step ~80 ms
+/// on one core), removing those that hold no file of this build once emptied.
+fn sweep(
+    folder: &Path,
+    relative: &str,
+    written: &HashSet<String>,
+    needed: &HashSet<&str>,
+) -> io::Result<()> {
+    let mut subfolders = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = match relative {
+            "" => name.into_owned(),
+            _ => format!("{relative}/{name}"),
+        };
+        if entry.file_type()?.is_dir() {
+            subfolders.push((entry.path(), path));
+        } else if !written.contains(&path) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    subfolders.into_par_iter().try_for_each(|(full, path)| {
+        sweep(&full, &path, written, needed)?;
+        if !needed.contains(path.as_str()) {
+            let _ = std::fs::remove_dir(&full); // fails, as it should, unless empty
+        }
+        Ok(())
+    })
 }
 
 /// Swaps two folders in one atomic step, so that whatever happens to the process the output
