@@ -491,7 +491,7 @@ impl Terms {
         let mut length = 0u32;
         for (field, text) in &record.fields {
             let weight = field.weight();
-            tokenize_into(
+            let chars = tokenize_into(
                 text,
                 offset,
                 &mut Counting {
@@ -500,7 +500,6 @@ impl Terms {
                     words,
                 },
             );
-            let chars = text.chars().count() as u32;
             length += chars * weight.min(2);
             offset += chars + 1;
         }

@@ -204,8 +204,9 @@ pub fn tokenize(text: &str, offset: u32, mut emit: impl FnMut(Token, u32)) {
     tokenize_into(text, offset, &mut emit);
 }
 
-/// [`tokenize`] into a [`Sink`].
-pub fn tokenize_into(text: &str, offset: u32, sink: &mut impl Sink) {
+/// [`tokenize`] into a [`Sink`]; returns the number of characters of `text` (the index
+/// weighs a record's length by them).
+pub fn tokenize_into(text: &str, offset: u32, sink: &mut impl Sink) -> u32 {
     thread_local! {
         /// The characters of the text being split, kept from one text to the next: the index
         /// splits hundreds of thousands of fields.
@@ -215,7 +216,9 @@ pub fn tokenize_into(text: &str, offset: u32, sink: &mut impl Sink) {
     chars.clear();
     chars.extend(text.chars().map(normalize));
     split(&chars, offset, sink);
+    let count = chars.len() as u32;
     CHARS.set(chars);
+    count
 }
 
 fn split(chars: &[char], offset: u32, emit: &mut impl Sink) {
