@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::tokens::{
-    Key, Sink, Token, han_text, has_positions, shard_hash, tokenize, tokenize_into,
+    Key, Sink, Token, han_chars, han_text, has_positions, shard_hash, tokenize, tokenize_into,
 };
 
 /// Which part of a page a text is: a title match ranks above a summary match, which ranks
@@ -170,6 +170,46 @@ impl Postings {
         }
     }
 
+    /// [`Postings::push`] with the record's count of the term in place of its weight, while
+    /// the record's part is being indexed ([`Postings::weigh`] turns counts into weights).
+    fn push_count(&mut self, record: u32, count: u32, positions: &[u32]) {
+        varint(
+            &mut self.docs,
+            record - if self.count == 0 { 0 } else { self.last },
+        );
+        varint(&mut self.docs, count);
+        self.count += 1;
+        self.last = record;
+        if !positions.is_empty() {
+            encode_positions(&mut self.positions, positions);
+        }
+    }
+
+    /// (record, count) of each record, from postings made by [`Postings::push_count`].
+    fn counts(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let (mut at, mut record) = (0, 0);
+        (0..self.count).map(move |_| {
+            record += read_varint(&self.docs, &mut at);
+            (record, read_varint(&self.docs, &mut at))
+        })
+    }
+
+    /// Replaces each record's count by its weight, in place (a weight is one byte, a count
+    /// one or more). `rows[record - first]` is the record's row in `weights`.
+    fn weigh(&mut self, first: u32, rows: &[u16], weights: &mut Weights) {
+        let (mut read, mut write, mut record) = (0, 0, 0);
+        for _ in 0..self.count {
+            let start = read;
+            record += read_varint(&self.docs, &mut read);
+            self.docs.copy_within(start..read, write);
+            write += read - start;
+            let count = read_varint(&self.docs, &mut read);
+            self.docs[write] = weights.weight(rows[(record - first) as usize], count);
+            write += 1;
+        }
+        self.docs.truncate(write);
+    }
+
     /// Adds the records of `other`, all of which come after this one's.
     fn append(&mut self, other: Postings) {
         if self.count == 0 {
@@ -185,8 +225,7 @@ impl Postings {
         self.positions.extend_from_slice(&other.positions);
     }
 
-    /// Decoded: (record, weight, positions) for each record (tests check the bytes with it).
-    #[cfg(test)]
+    /// Decoded: (record, weight, positions) for each record.
     fn decode(&self) -> Vec<(u32, u8, Vec<u32>)> {
         let (mut at, mut pat, mut record) = (0, 0, 0);
         let mut out = Vec::with_capacity(self.count as usize);
@@ -438,35 +477,26 @@ impl Terms {
         }
     }
 
-    /// Splits a record into weighted terms and calls `emit(key, weight, positions)` for each;
-    /// the texts of its words go into `words`.
+    /// Splits a record into terms and calls `emit(key, count, positions)` for each, the count
+    /// weighted by field; the texts of its words go into `words`. Of a run of Chinese
+    /// characters only its four-character terms and its tail are counted
+    /// ([`Sink::FOURS_AND_TAILS`]; a tail of one or two characters has the key
+    /// [`tail`] gives). Returns the record's BM25 length norm.
     fn analyse(
         &mut self,
         record: &Record,
         words: &mut FxMap<Key, Box<str>>,
-        mut emit: impl FnMut(Key, u8, &[u32]),
-    ) {
+        mut emit: impl FnMut(Key, u32, &[u32]),
+    ) -> f64 {
         let bytes = record.fields.iter().map(|(_, t)| t.len()).sum();
         self.start(bytes);
         let length = self.count_terms(record, words);
-        let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
-        // Most terms occur a few times: their weights are computed once per record.
-        let mut weights = [0u8; 64];
-        let mut weight = |frequency: u32| match weights.get_mut(frequency as usize) {
-            Some(w) if *w != 0 => *w,
-            Some(w) => {
-                *w = bm25_weight(frequency, norm);
-                *w
-            }
-            None => bm25_weight(frequency, norm),
-        };
         let mut positions = std::mem::take(&mut self.positions);
         for &at in &self.seen {
             let slot = self.slots[at as usize];
-            let weight = weight(slot.frequency);
             match slot.positions as usize {
-                0 => emit(slot.key, weight, &[]),
-                1 => emit(slot.key, weight, &[slot.first]),
+                0 => emit(slot.key, slot.frequency, &[]),
+                1 => emit(slot.key, slot.frequency, &[slot.first]),
                 n => {
                     // The chain of later occurrences, walked back from the latest.
                     positions.clear();
@@ -477,11 +507,12 @@ impl Terms {
                         *place = p;
                         link = before;
                     }
-                    emit(slot.key, weight, &positions);
+                    emit(slot.key, slot.frequency, &positions);
                 }
             }
         }
         self.positions = positions;
+        1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH
     }
 
     /// Counts the weighted frequency and the positions of every term of the record's fields;
@@ -516,11 +547,16 @@ struct Counting<'a> {
 }
 
 impl Sink for Counting<'_> {
+    const FOURS_AND_TAILS: bool = true;
+
     /// Counts one occurrence. Always inlined, so that each place the tokenizer finds a term
     /// counts it knowing its kind.
     #[inline(always)]
     fn term(&mut self, token: Token, position: u32) {
-        let key = token.key();
+        let key = match token {
+            Token::Uni(_) | Token::Bi(..) => tail(token.key()),
+            _ => token.key(),
+        };
         let terms = &mut *self.terms;
         let before = terms.seen.len();
         let next = terms.placed.len() as u32;
@@ -539,6 +575,231 @@ impl Sink for Counting<'_> {
         if terms.seen.len() > before && token.named() {
             self.words.entry(key).or_insert_with(|| token.text().into());
         }
+    }
+}
+
+/// The key under which a run of one or two characters is counted as the run's tail: not its
+/// term's key, since the term's own list is derived (from this tail and the runs that hold
+/// it), and a tail is not a term of the bundle.
+fn tail(key: Key) -> Key {
+    key | TAIL
+}
+
+/// The bit of [`tail`] keys: above every character of a single character's or a pair's key.
+const TAIL: Key = 1 << 58;
+
+fn is_tail(key: Key) -> bool {
+    key >> 62 <= 1 && key & TAIL != 0
+}
+
+/// What a counted term of a record holds of the single characters and pairs, each
+/// occurrence of those in exactly one such term: `take(c, next)` for each character it holds,
+/// with the character after it when it holds that pair too. A four-character term holds its
+/// first character and pair (those after them start later terms, or the run's tail); a tail,
+/// every character and pair of its own.
+fn holdings(key: Key, words: &FxMap<Key, Box<str>>, mut take: impl FnMut(char, Option<char>)) {
+    let (chars, n) = match han_chars(key) {
+        Some(chars) => chars,
+        None if has_positions(key) => {
+            let Some(text) = words.get(&key) else { return };
+            let mut chars = [' '; 4];
+            for (place, c) in chars.iter_mut().zip(text.chars()) {
+                *place = c;
+            }
+            (chars, 4)
+        }
+        None => return,
+    };
+    if has_positions(key) {
+        return take(chars[0], Some(chars[1]));
+    }
+    for k in 0..n {
+        take(chars[k], (k + 1 < n).then(|| chars[k + 1]));
+    }
+}
+
+/// One derived term's counts in the records of a part, and which records have it.
+struct Tally {
+    counts: Vec<u32>,
+    present: Vec<u64>,
+}
+
+impl Tally {
+    fn new(records: usize) -> Tally {
+        Tally {
+            counts: vec![0; records],
+            present: vec![0; records.div_ceil(64)],
+        }
+    }
+
+    /// Adds `count` to the `k`th record of the part.
+    #[inline(always)]
+    fn add(&mut self, k: usize, count: u32) {
+        self.counts[k] += count;
+        self.present[k / 64] |= 1 << (k % 64);
+    }
+
+    /// The weighted postings of the records counted, in order; the tally is empty again.
+    fn take(&mut self, first: u32, rows: &[u16], weights: &mut Weights) -> Postings {
+        let records: u32 = self.present.iter().map(|bits| bits.count_ones()).sum();
+        let mut list = Postings::default();
+        list.docs.reserve(2 * records as usize);
+        for (w, bits) in self.present.iter_mut().enumerate() {
+            while *bits != 0 {
+                let k = w * 64 + bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                list.push(
+                    first + k as u32,
+                    weights.weight(rows[k], self.counts[k]),
+                    &[],
+                );
+                self.counts[k] = 0;
+            }
+        }
+        list
+    }
+}
+
+/// BM25 weights by record length and count, each computed once: a part's records fall into a
+/// few hundred lengths (see [`rounded_length`]), and most counts are small.
+#[derive(Default)]
+struct Weights {
+    /// Each length norm (its bits) and its row.
+    rows: FxMap<u64, u16>,
+    norms: Vec<f64>,
+    /// Each row's weights of the counts below 64 (0: not computed yet; a weight is at least 1).
+    table: Vec<[u8; 64]>,
+}
+
+impl Weights {
+    /// The row of the records of this norm.
+    fn row(&mut self, norm: f64) -> u16 {
+        let next = self.norms.len() as u16;
+        let row = *self.rows.entry(norm.to_bits()).or_insert(next);
+        if row == next {
+            self.norms.push(norm);
+            self.table.push([0; 64]);
+        }
+        row
+    }
+
+    fn weight(&mut self, row: u16, count: u32) -> u8 {
+        let norm = self.norms[row as usize];
+        match self.table[row as usize].get_mut(count as usize) {
+            Some(w) if *w != 0 => *w,
+            Some(w) => {
+                *w = bm25_weight(count, norm);
+                *w
+            }
+            None => bm25_weight(count, norm),
+        }
+    }
+}
+
+/// Indexes records one after another, their ids `first`, `first + 1`, … : each record's terms
+/// counted, then added to the lists with their counts; at the end the lists of single
+/// characters and pairs are derived from those counts, and every count becomes a weight.
+struct Builder {
+    first: u32,
+    terms: Terms,
+    postings: FxMap<Key, Postings>,
+    words: FxMap<Key, Box<str>>,
+    /// Each record's row in `weights`.
+    rows: Vec<u16>,
+    weights: Weights,
+}
+
+impl Builder {
+    fn new(first: u32) -> Builder {
+        Builder {
+            first,
+            terms: Terms::default(),
+            postings: FxMap::default(),
+            words: FxMap::default(),
+            rows: Vec::new(),
+            weights: Weights::default(),
+        }
+    }
+
+    /// Indexes the next record.
+    fn add(&mut self, record: &Record) {
+        let id = self.first + self.rows.len() as u32;
+        let postings = &mut self.postings;
+        let norm = self
+            .terms
+            .analyse(record, &mut self.words, |key, count, positions| {
+                postings
+                    .entry(key)
+                    .or_default()
+                    .push_count(id, count, positions);
+            });
+        let row = self.weights.row(norm);
+        self.rows.push(row);
+    }
+
+    /// The records' postings, weighted, and the texts of their words.
+    ///
+    /// A single character's or a pair's count in a record is the sum of the counts of the
+    /// terms holding it ([`holdings`]). The lists are read by the character they hold, each
+    /// four-character term's once (it holds one character): the counts are added up in an
+    /// array by record, and each derived list is written from the array, in record order, at
+    /// once. This replaces counting and listing two terms for every character of the text.
+    fn finish(self) -> (FxMap<Key, Postings>, FxMap<Key, Box<str>>) {
+        let Builder {
+            first,
+            postings,
+            words,
+            rows,
+            mut weights,
+            ..
+        } = self;
+        let mut lists: Vec<(Key, Postings)> = postings.into_iter().collect();
+        let mut holds: Vec<(char, Option<char>, u32)> = Vec::new();
+        for (k, (key, _)) in lists.iter().enumerate() {
+            holdings(*key, &words, |c, next| holds.push((c, next, k as u32)));
+        }
+        holds.sort_unstable();
+        let mut single = Tally::new(rows.len());
+        let mut pair = Tally::new(rows.len());
+        let mut derived: Vec<(Key, Postings)> = Vec::new();
+        for by_char in holds.chunk_by(|a, b| a.0 == b.0) {
+            let c = by_char[0].0;
+            for by_pair in by_char.chunk_by(|a, b| a.1 == b.1) {
+                let next = by_pair[0].1;
+                for &(_, _, k) in by_pair {
+                    let (key, list) = &mut lists[k as usize];
+                    for (record, count) in list.counts() {
+                        let k = (record - first) as usize;
+                        single.add(k, count);
+                        if next.is_some() {
+                            pair.add(k, count);
+                        }
+                    }
+                    // Read for the last time, while it is in the cache.
+                    if has_positions(*key) {
+                        list.weigh(first, &rows, &mut weights);
+                    }
+                }
+                if let Some(next) = next {
+                    let list = pair.take(first, &rows, &mut weights);
+                    derived.push((Token::Bi(c, next).key(), list));
+                }
+            }
+            derived.push((Token::Uni(c).key(), single.take(first, &rows, &mut weights)));
+        }
+        let mut postings = FxMap::default();
+        postings.reserve(lists.len() + derived.len());
+        for (key, mut list) in lists {
+            if is_tail(key) {
+                continue;
+            }
+            if !has_positions(key) {
+                list.weigh(first, &rows, &mut weights);
+            }
+            postings.insert(key, list);
+        }
+        postings.extend(derived);
+        (postings, words)
     }
 }
 
@@ -653,17 +914,13 @@ impl Part {
     /// Indexes `records`, the first of which has the id `first`, and keeps what the bundle
     /// needs of each (with its digest if `digested`).
     fn of(first: usize, records: Vec<Record>, digested: bool) -> Part {
-        let mut terms = Terms::default();
-        let mut postings: FxMap<Key, Postings> = FxMap::default();
-        let mut words = FxMap::default();
+        let mut builder = Builder::new(first as u32);
         let mut entries = Vec::with_capacity(records.len());
-        for (k, record) in records.into_iter().enumerate() {
-            let id = (first + k) as u32;
-            terms.analyse(&record, &mut words, |key, weight, positions| {
-                postings.entry(key).or_default().push(id, weight, positions);
-            });
+        for record in records {
+            builder.add(&record);
             entries.push(Entry::keeping(record, digested));
         }
+        let (postings, words) = builder.finish();
         Part {
             postings,
             words,
@@ -865,13 +1122,14 @@ impl Index {
         let ids: Vec<usize> = changed.iter().map(|(i, _, _)| *i).collect();
         // The new entries of every term the records now have.
         let mut new: NewPostings = FxMap::default();
-        let mut terms = Terms::default();
         for (i, entry, record) in changed {
-            terms.analyse(&record, &mut self.words, |key, weight, positions| {
-                new.entry(key)
-                    .or_default()
-                    .push((i as u32, weight, positions.to_vec()));
-            });
+            let mut builder = Builder::new(i as u32);
+            builder.add(&record);
+            let (postings, words) = builder.finish();
+            for (key, list) in postings {
+                new.entry(key).or_default().extend(list.decode());
+            }
+            self.words.extend(words);
             self.entries[i] = entry;
         }
         self.dirty_records.extend(ids.iter().copied());
@@ -1406,6 +1664,64 @@ mod tests {
         let both = twice.postings[&quad].decode();
         assert_eq!(both[0].2, both[1].2);
         assert_eq!(both[0].1, both[1].1);
+    }
+
+    #[test]
+    fn single_characters_and_pairs_derived_from_fours_and_tails_are_counted_exactly() {
+        // Runs of every length from one to seven, repeated characters and pairs, characters
+        // outside the common block (〇, 㐀: a hashed four-character term), in fields of
+        // different weights, and a Latin word between two runs.
+        let mut detail = record("/c/", "调解", "调 解 调解调解，调解员");
+        detail
+            .fields
+            .insert(1, (Field::Summary, "人民调解委员会".into()));
+        detail
+            .fields
+            .insert(2, (Field::Detail, "〇㐀调解〇 GB/T 调解".into()));
+        let records = vec![
+            record(
+                "/a/",
+                "法",
+                "法 法律 法律援 法律援助 法律援助中 法律援助中心 法律援助中心站",
+            ),
+            record("/b/", "法法法", "法法法法法，律师在法院法院；法"),
+            detail,
+        ];
+        let index = Index::new(records.clone(), Vec::new());
+        // What counting every occurrence of every term gives.
+        let mut expected: HashMap<Key, Vec<(u32, u8, Vec<u32>)>> = HashMap::new();
+        for (id, record) in records.iter().enumerate() {
+            let (mut counts, mut positions) = (HashMap::<Key, u32>::new(), HashMap::new());
+            let (mut offset, mut length) = (0, 0);
+            for (field, text) in &record.fields {
+                tokenize(text, offset, |token, p| {
+                    *counts.entry(token.key()).or_default() += field.weight();
+                    if has_positions(token.key()) {
+                        positions
+                            .entry(token.key())
+                            .or_insert_with(Vec::new)
+                            .push(p);
+                    }
+                });
+                let chars = text.chars().count() as u32;
+                length += chars * field.weight().min(2);
+                offset += chars + 1;
+            }
+            let norm = 1.0 - 0.5 + 0.5 * rounded_length(length) / REFERENCE_LENGTH;
+            for (key, count) in counts {
+                let at = positions.remove(&key).unwrap_or_default();
+                let list = expected.entry(key).or_default();
+                list.push((id as u32, bm25_weight(count, norm), at));
+            }
+        }
+        assert!(expected.contains_key(&Token::Uni('〇').key()));
+        assert!(expected.contains_key(&Token::Bi('律', '师').key()));
+        assert_eq!(index.postings.len(), expected.len());
+        for (key, mut list) in expected {
+            list.sort();
+            let text = index.text(key);
+            assert_eq!(index.postings[&key].decode(), list, "{text}");
+        }
     }
 
     #[test]

@@ -109,17 +109,24 @@ pub fn has_positions(key: Key) -> bool {
 /// The text of a Chinese term's key (`None` for a word or a hashed four-character term:
 /// their text is kept beside the index).
 pub fn han_text(key: Key) -> Option<String> {
+    han_chars(key).map(|(chars, n)| chars[..n].iter().collect())
+}
+
+/// The characters of a Chinese term's key and how many there are (`None` for a word or a
+/// hashed four-character term).
+pub fn han_chars(key: Key) -> Option<([char; 4], usize)> {
     let c = |shift: u32| char::from_u32(((key >> shift) & 0x3_ffff) as u32).unwrap_or('\u{fffd}');
     let common = |shift: u32| {
         char::from_u32(((key >> shift) & 0x7fff) as u32 + COMMON_HAN.start()).unwrap_or('\u{fffd}')
     };
     if has_positions(key) {
-        return (key & QUAD_HASHED == 0).then(|| [45, 30, 15, 0].into_iter().map(common).collect());
+        return (key & QUAD_HASHED == 0)
+            .then(|| ([common(45), common(30), common(15), common(0)], 4));
     }
     match key >> 62 {
-        0 => Some(c(0).to_string()),
-        1 => Some([c(18), c(0)].into_iter().collect()),
-        2 => Some([c(36), c(18), c(0)].into_iter().collect()),
+        0 => Some(([c(0), ' ', ' ', ' '], 1)),
+        1 => Some(([c(18), c(0), ' ', ' '], 2)),
+        2 => Some(([c(36), c(18), c(0), ' '], 3)),
         _ => None,
     }
 }
@@ -188,6 +195,12 @@ fn is_joiner(c: char) -> bool {
 /// finds a term, the kind of term known there (the index counts every occurrence this way: a
 /// closure called at six places is not inlined).
 pub trait Sink {
+    /// Whether the sink takes, of each run of Chinese characters, only its four-character
+    /// terms and its tail (its last three characters, or the whole run when it is shorter):
+    /// every single character and pair of the run is in exactly one of them, once, so the
+    /// index derives their counts from those terms' instead of counting each occurrence.
+    const FOURS_AND_TAILS: bool = false;
+
     /// Takes one term and its position.
     fn term(&mut self, token: Token, position: u32);
 }
@@ -247,7 +260,10 @@ fn split(chars: &[char], offset: u32, emit: &mut impl Sink) {
 /// Every character, every run of two and of four; of the runs of three only the last (where
 /// no run of four starts): every other one is the first three characters of a run of four,
 /// which the browser finds by prefix in the same shard (see [`shard_hash`]).
-fn han_run(run: &[char], at: u32, emit: &mut impl Sink) {
+fn han_run<S: Sink>(run: &[char], at: u32, emit: &mut S) {
+    if S::FOURS_AND_TAILS {
+        return fours_and_tail(run, at, emit);
+    }
     for (k, &c) in run.iter().enumerate() {
         let p = at + k as u32;
         emit.term(Token::Uni(c), p);
@@ -260,6 +276,25 @@ fn han_run(run: &[char], at: u32, emit: &mut impl Sink) {
                 }
             }
         }
+    }
+}
+
+/// A run's four-character terms and its tail, for a [`Sink::FOURS_AND_TAILS`] sink: the tail
+/// is a [`Token::Tri`] (as in every run), or the whole run as a [`Token::Bi`] or
+/// [`Token::Uni`] when it is shorter than three.
+fn fours_and_tail(run: &[char], at: u32, emit: &mut impl Sink) {
+    for (k, four) in run.windows(4).enumerate() {
+        emit.term(
+            Token::Quad(four[0], four[1], four[2], four[3]),
+            at + k as u32,
+        );
+    }
+    let tail = at + run.len().saturating_sub(3) as u32;
+    match *run {
+        [.., a, b, c] => emit.term(Token::Tri(a, b, c), tail),
+        [a, b] => emit.term(Token::Bi(a, b), tail),
+        [a] => emit.term(Token::Uni(a), tail),
+        [] => {}
     }
 }
 
