@@ -32,9 +32,11 @@ pub struct Staging {
     /// Search records of the pages rendered, for the search index.
     records: Mutex<Vec<Record>>,
     written: Mutex<HashSet<String>>,
-    /// The search index a full build made, for `pufa serve` to update after edits.
+    /// The search index a full build made and its files' paths: for `pufa serve` to update
+    /// after edits, or for the caller to free.
     index: Mutex<Option<(Index, BTreeSet<String>)>>,
-    /// Whether the build keeps its search index (`pufa serve`): it is then made editable.
+    /// Whether the build's search index is to be edited (`pufa serve`): it is then made
+    /// editable.
     keeps_index: bool,
 }
 
@@ -102,7 +104,8 @@ impl Staging {
         self.only.is_some()
     }
 
-    /// The same staging area, keeping the search index the build makes (for `pufa serve`).
+    /// The same staging area, for a build whose search index `pufa serve` will edit (the
+    /// index keeps a digest of each record, to tell which records an edit changed).
     pub fn keeping_index(self) -> Staging {
         Staging {
             keeps_index: true,
@@ -110,7 +113,7 @@ impl Staging {
         }
     }
 
-    /// Whether the build is to keep its search index ([`Staging::keeping_index`]).
+    /// Whether the build's search index is to be edited ([`Staging::keeping_index`]).
     pub fn keeps_index(&self) -> bool {
         self.keeps_index
     }
@@ -128,7 +131,8 @@ impl Staging {
         std::mem::take(&mut *self.records.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Keeps the index this build wrote, and the paths of its files.
+    /// Keeps the index this build wrote, and the paths of its files: for `pufa serve` to edit,
+    /// or for the caller to free where that costs no time.
     pub fn keep_index(&self, index: Index, files: BTreeSet<String>) {
         *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some((index, files));
     }
@@ -153,6 +157,17 @@ impl Staging {
     /// Writes one output file; `path` is relative to the output root, `/`-separated. A file
     /// already holding exactly these bytes is not rewritten.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.write_file(path, bytes, false)
+    }
+
+    /// [`Staging::write`] for a file whose name holds a hash of its content (the search
+    /// bundle's): a file there of that name and size holds these bytes, and is not read
+    /// again to be compared (a browser that cached it under that name relies on the same).
+    pub fn write_hashed(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.write_file(path, bytes, true)
+    }
+
+    fn write_file(&self, path: &str, bytes: &[u8], hashed: bool) -> Result<(), Diagnostic> {
         if !self.wants(path) {
             return Ok(());
         }
@@ -163,7 +178,7 @@ impl Staging {
         let full = dir.join(path);
         let unchanged = std::fs::metadata(&full)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && std::fs::read(&full).is_ok_and(|old| old == bytes);
+            && (hashed || std::fs::read(&full).is_ok_and(|old| old == bytes));
         if !unchanged {
             let written = if self.only.is_some() {
                 replace_atomically(&full, bytes)
@@ -380,5 +395,42 @@ fn write_creating_dirs(path: &Path, bytes: &[u8]) -> io::Result<()> {
             std::fs::write(path, bytes)
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_compared_before_it_is_rewritten_unless_its_name_holds_its_hash() {
+        let root = tempfile::tempdir().unwrap();
+        let staging = Staging::direct(
+            root.path(),
+            ["page.html", "search/d1.0a0b0c0d.bin"]
+                .map(String::from)
+                .into(),
+        );
+        let read = |path: &str| std::fs::read(root.path().join(path)).unwrap();
+        for path in ["page.html", "search/d1.0a0b0c0d.bin"] {
+            staging.write_hashed(path, b"first").unwrap();
+            assert_eq!(read(path), b"first");
+            // Another size: written again, whatever the name.
+            staging.write_hashed(path, b"second").unwrap();
+            assert_eq!(read(path), b"second");
+        }
+        // The same size: a plain file is read and rewritten when its bytes differ; a file
+        // whose name holds its hash is taken to hold these bytes already.
+        staging.write("page.html", b"third!").unwrap();
+        assert_eq!(read("page.html"), b"third!");
+        staging
+            .write_hashed("search/d1.0a0b0c0d.bin", b"third!")
+            .unwrap();
+        assert_eq!(read("search/d1.0a0b0c0d.bin"), b"second");
+        // Only paths wanted are written.
+        staging
+            .write_hashed("search/d2.00000000.bin", b"x")
+            .unwrap();
+        assert!(!root.path().join("search/d2.00000000.bin").exists());
     }
 }

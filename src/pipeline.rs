@@ -104,23 +104,26 @@ pub fn findings(site: &Site, plan: &Plan) -> Vec<Diagnostic> {
 }
 
 /// Writes the site to `out` through a staging folder; the output is replaced only if
-/// there were no errors.
-pub fn build(site: &Site, out: &Path) -> BuildSummary {
-    build_to(site, out, false).summary
+/// there were no errors. What the build made is handed back, for the caller to free when
+/// that costs no time (`pufa build` exits without waiting for it).
+pub fn build(site: &Site, out: &Path) -> KeptBuild {
+    build_to(site, out, false)
 }
 
-/// What `pufa serve` keeps of a full build, to update the output after edits.
+/// What a build made beside its output: `pufa serve` keeps it to update the output after
+/// edits.
 pub struct KeptBuild {
     /// The build's outcome.
     pub summary: BuildSummary,
-    /// The search index it wrote and its files' paths (`None` without search or on failure).
+    /// The search index it wrote and its files' paths (`None` without search or on failure;
+    /// editable only from [`build_keeping_index`]).
     pub search: Option<SearchState>,
     /// Every output path the build's plan claimed.
     pub claimed: HashSet<String>,
 }
 
-/// [`build`], also handing back what `pufa serve` keeps: the search index it wrote and
-/// the paths it claimed.
+/// [`build`] for `pufa serve`, which keeps what it hands back (the search index it wrote,
+/// made editable, and the paths it claimed) to update the output after edits.
 pub fn build_keeping_index(site: &Site, out: &Path) -> KeptBuild {
     build_to(site, out, true)
 }
