@@ -400,11 +400,12 @@ const MIN_SLOTS: usize = 1 << 10;
 
 impl Terms {
     /// Starts a record of about `bytes` bytes of text: a fresh stamp, and a table of one to
-    /// two slots a byte (a byte of Chinese text makes about one term, three a character, half
-    /// of them new to the record); [`Terms::slot`] doubles it if the text has more.
+    /// two slots for every two bytes (a Chinese character, three bytes, makes one term to
+    /// count, its four-character term, mostly new to the record; the table stays at most half
+    /// full); [`Terms::slot`] doubles it if the text has more.
     fn start(&mut self, bytes: usize) {
         self.next_stamp();
-        let size = bytes.next_power_of_two().clamp(MIN_SLOTS, 1 << 16);
+        let size = (bytes / 2).next_power_of_two().clamp(MIN_SLOTS, 1 << 16);
         if self.slots.len() < size {
             self.slots.resize(size, Slot::default());
         }
