@@ -156,7 +156,9 @@ struct Postings {
 }
 
 impl Postings {
-    /// Adds a record after every record already there.
+    /// Adds a record after every record already there (the index writes its lists through
+    /// [`Postings::push_count`] and [`Tally::take`]; tests make lists with this).
+    #[cfg(test)]
     fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
         varint(
             &mut self.docs,
@@ -201,8 +203,11 @@ impl Postings {
         for _ in 0..self.count {
             let start = read;
             record += read_varint(&self.docs, &mut read);
-            self.docs.copy_within(start..read, write);
-            write += read - start;
+            // A gap is a byte or two: copied by hand, not by a call to `memmove`.
+            for at in start..read {
+                self.docs[write] = self.docs[at];
+                write += 1;
+            }
             let count = read_varint(&self.docs, &mut read);
             self.docs[write] = weights.weight(rows[(record - first) as usize], count);
             write += 1;
@@ -642,22 +647,26 @@ impl Tally {
 
     /// The weighted postings of the records counted, in order; the tally is empty again.
     fn take(&mut self, first: u32, rows: &[u16], weights: &mut Weights) -> Postings {
-        let records: u32 = self.present.iter().map(|bits| bits.count_ones()).sum();
-        let mut list = Postings::default();
-        list.docs.reserve(2 * records as usize);
+        let count: u32 = self.present.iter().map(|bits| bits.count_ones()).sum();
+        let mut docs = Vec::with_capacity(2 * count as usize);
+        let mut last = 0;
         for (w, bits) in self.present.iter_mut().enumerate() {
             while *bits != 0 {
                 let k = w * 64 + bits.trailing_zeros() as usize;
                 *bits &= *bits - 1;
-                list.push(
-                    first + k as u32,
-                    weights.weight(rows[k], self.counts[k]),
-                    &[],
-                );
+                let record = first + k as u32;
+                varint(&mut docs, record - last);
+                docs.push(weights.weight(rows[k], self.counts[k]));
+                last = record;
                 self.counts[k] = 0;
             }
         }
-        list
+        Postings {
+            count,
+            last,
+            docs,
+            positions: Vec::new(),
+        }
     }
 }
 
@@ -684,15 +693,15 @@ impl Weights {
         row
     }
 
+    #[inline(always)]
     fn weight(&mut self, row: u16, count: u32) -> u8 {
-        let norm = self.norms[row as usize];
         match self.table[row as usize].get_mut(count as usize) {
             Some(w) if *w != 0 => *w,
             Some(w) => {
-                *w = bm25_weight(count, norm);
+                *w = bm25_weight(count, self.norms[row as usize]);
                 *w
             }
-            None => bm25_weight(count, norm),
+            None => bm25_weight(count, self.norms[row as usize]),
         }
     }
 }
@@ -769,11 +778,15 @@ impl Builder {
                 let next = by_pair[0].1;
                 for &(_, _, k) in by_pair {
                     let (key, list) = &mut lists[k as usize];
-                    for (record, count) in list.counts() {
-                        let k = (record - first) as usize;
-                        single.add(k, count);
-                        if next.is_some() {
+                    if next.is_some() {
+                        for (record, count) in list.counts() {
+                            let k = (record - first) as usize;
+                            single.add(k, count);
                             pair.add(k, count);
+                        }
+                    } else {
+                        for (record, count) in list.counts() {
+                            single.add((record - first) as usize, count);
                         }
                     }
                     // Read for the last time, while it is in the cache.
