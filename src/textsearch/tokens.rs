@@ -362,6 +362,37 @@ mod tests {
         terms(text).into_iter().map(|(t, _)| t).collect()
     }
 
+    /// A sink that takes only four-character terms and tails, as the index's does.
+    struct FoursAndTails(Vec<(String, u32)>);
+
+    impl Sink for FoursAndTails {
+        const FOURS_AND_TAILS: bool = true;
+        fn term(&mut self, token: Token, position: u32) {
+            self.0.push((token.text(), position));
+        }
+    }
+
+    #[test]
+    fn a_fours_and_tails_sink_gets_each_run_s_four_character_terms_and_its_tail() {
+        let mut sink = FoursAndTails(Vec::new());
+        tokenize_into("法律援助中心，调解 法 GB/T 民法典", 0, &mut sink);
+        let expected = [
+            ("法律援助", 0),
+            ("律援助中", 1),
+            ("援助中心", 2),
+            ("助中心", 3),
+            ("调解", 7),
+            ("法", 10),
+            ("gb/t", 12),
+            ("gb", 12),
+            ("t", 15),
+            ("民法典", 17),
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|&(t, p)| (t.to_string(), p)).collect();
+        assert_eq!(sink.0, expected);
+    }
+
     #[test]
     fn chinese_becomes_characters_bigrams_four_character_terms_and_a_last_trigram() {
         assert_eq!(
