@@ -160,28 +160,30 @@ impl Postings {
     /// [`Postings::push_count`] and [`Tally::take`]; tests make lists with this).
     #[cfg(test)]
     fn push(&mut self, record: u32, weight: u8, positions: &[u32]) {
-        varint(
-            &mut self.docs,
-            record - if self.count == 0 { 0 } else { self.last },
-        );
+        self.add_gap(record);
         self.docs.push(weight);
-        self.count += 1;
-        self.last = record;
-        if !positions.is_empty() {
-            encode_positions(&mut self.positions, positions);
-        }
+        self.add_positions(positions);
     }
 
     /// [`Postings::push`] with the record's count of the term in place of its weight, while
     /// the record's part is being indexed ([`Postings::weigh`] turns counts into weights).
     fn push_count(&mut self, record: u32, count: u32, positions: &[u32]) {
+        self.add_gap(record);
+        varint(&mut self.docs, count);
+        self.add_positions(positions);
+    }
+
+    /// Starts the entry of `record`, after every record already there: its gap from the last.
+    fn add_gap(&mut self, record: u32) {
         varint(
             &mut self.docs,
             record - if self.count == 0 { 0 } else { self.last },
         );
-        varint(&mut self.docs, count);
         self.count += 1;
         self.last = record;
+    }
+
+    fn add_positions(&mut self, positions: &[u32]) {
         if !positions.is_empty() {
             encode_positions(&mut self.positions, positions);
         }
