@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -129,25 +130,25 @@ pub fn build_keeping_index(site: &Site, out: &Path) -> KeptBuild {
 }
 
 fn build_to(site: &Site, out: &Path, keep_index: bool) -> KeptBuild {
-    let plan = crate::plan::plan(site);
-    let mut diagnostics = findings(site, &plan);
     let failed = |diagnostics| KeptBuild {
         summary: BuildSummary::failed(diagnostics),
         search: None,
         claimed: HashSet::new(),
     };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return failed(diagnostics);
-    }
     let staging = match crate::output::Staging::create(out) {
         Ok(s) if keep_index => s.keeping_index(),
         Ok(s) => s,
         Err(e) => {
+            let mut diagnostics = findings(site, &crate::plan::plan(site));
             diagnostics.push(e);
             return failed(diagnostics);
         }
     };
-    let pages = crate::write::write_site(site, &plan, &staging, &mut diagnostics);
+    let (plan, mut diagnostics, written) = plan_and_write(site, &staging, true);
+    let Some(pages) = written else {
+        staging.discard();
+        return failed(diagnostics);
+    };
     let files = staging.files_written();
     let search = staging.take_index();
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -171,16 +172,44 @@ fn build_to(site: &Site, out: &Path, keep_index: bool) -> KeptBuild {
 /// Everything `build` checks, without writing: every page is rendered in memory so that
 /// template errors are found too.
 pub fn check(site: &Site) -> BuildSummary {
-    let plan = crate::plan::plan(site);
-    let mut diagnostics = findings(site, &plan);
     let staging = crate::output::Staging::dry();
-    let pages = crate::write::write_site(site, &plan, &staging, &mut diagnostics);
+    let (_, diagnostics, pages) = plan_and_write(site, &staging, false);
     BuildSummary {
-        pages,
+        pages: pages.unwrap_or(0),
         files: staging.files_written(),
         diagnostics: sorted(diagnostics),
         images: site.images.counts(),
     }
+}
+
+/// Plans and checks the site, then writes it into `staging` (unless `stop_at_errors` and
+/// the checks found errors: then `None` pages, and nothing but their diagnostics). The
+/// search index is built beside all of it: it needs only the pages' text, and the plan and
+/// checks are mostly one thread's work, which would leave the other core idle.
+fn plan_and_write(
+    site: &Site,
+    staging: &crate::output::Staging,
+    stop_at_errors: bool,
+) -> (Plan, Vec<Diagnostic>, Option<usize>) {
+    let stopped = AtomicBool::new(false);
+    let (index_findings, (plan, mut diagnostics, pages)) = rayon::join(
+        || crate::search::write_index(site, staging, &|| stopped.load(Ordering::Relaxed)),
+        || {
+            let plan = crate::plan::plan(site);
+            let mut diagnostics = findings(site, &plan);
+            if stop_at_errors && diagnostics.iter().any(Diagnostic::is_error) {
+                stopped.store(true, Ordering::Relaxed);
+                return (plan, diagnostics, None);
+            }
+            let pages = crate::write::write_site(site, &plan, staging, &mut diagnostics);
+            (plan, diagnostics, Some(pages))
+        },
+    );
+    // A stopped build reports its checks' errors alone, whether or not the index was done.
+    if pages.is_some() {
+        diagnostics.extend(index_findings);
+    }
+    (plan, diagnostics, pages)
 }
 
 /// What Markdown links resolve against: every page's URL and every asset.

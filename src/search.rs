@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
-use crate::plan::Plan;
 use crate::site::Site;
 use crate::textsearch::{Field, Index, Record};
 
@@ -94,13 +93,22 @@ pub fn page_records(site: &Site) -> Vec<Record> {
 }
 
 /// Writes the bundle of a full build (and of `pufa check`, which writes nothing): the record
-/// of every page, and every record the kinds add (directory entries). It reads the pages'
-/// text, not their HTML, so it runs beside the steps that write them.
-pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+/// of every page, and every record the kinds add (directory entries); returns what an editor
+/// should know of it. It reads the pages' text, not their HTML, so it runs beside the steps
+/// that plan, check and write the site; when `abandoned()` says those stopped at an error
+/// once the index is made, nothing of it is written.
+pub fn write_index(
+    site: &Site,
+    staging: &Staging,
+    abandoned: &(dyn Fn() -> bool + Sync),
+) -> Vec<Diagnostic> {
     if !site.config.search.enabled || staging.is_incremental() {
-        return Ok(0);
+        return Vec::new();
     }
     let mut index = build_index(site, page_records(site), staging.keeps_index());
+    if abandoned() {
+        return Vec::new();
+    }
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {
@@ -118,11 +126,7 @@ pub fn write_index(site: &Site, _: &Plan, staging: &Staging) -> Result<usize, Ve
     let published = published.into_inner().unwrap_or_else(|e| e.into_inner());
     // Handed on, not freed here: freeing ~70,000 lists takes ~20 ms, at the end of this step.
     staging.keep_index(index, published);
-    if findings.is_empty() {
-        Ok(0)
-    } else {
-        Err(findings)
-    }
+    findings
 }
 
 /// Whether a bundle file is the manifest: the only one whose name holds no hash of its

@@ -52,13 +52,9 @@ pub fn write_site(
         }
         (pages, errors)
     };
-    // The search index reads the pages' text, not what the other steps write: it is built
-    // beside all of them, so that both cores stay busy until the end.
-    let ((index_pages, index_errors), (pages, errors)) =
-        rayon::join(|| run(&[crate::search::write_index]), || run(&steps));
-    diagnostics.extend(index_errors);
+    let (pages, errors) = run(&steps);
     diagnostics.extend(errors);
-    pages + index_pages
+    pages
 }
 
 /// Runs `job` over `items` in parallel and gathers every error.
