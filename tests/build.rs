@@ -490,3 +490,38 @@ fn the_404_page_offers_search_the_first_guides_and_the_hotline() {
         "the first guide is offered"
     );
 }
+
+#[test]
+fn a_build_stopped_by_its_checks_reports_them_and_nothing_of_the_search_index() {
+    let site = Site::copy_of("fixtures/basic");
+    let long = "人民调解委员会调解纠纷。".repeat(7_000);
+    site.write(
+        "content/news/long.md",
+        &format!("---\ntitle: 长文\ndate: 2024-06-02\n---\n{long}\n"),
+    );
+    // The index is built beside the checks: a page too long to be searched whole is
+    // reported by it when the build goes on…
+    let built = site.build(&[]);
+    built.assert_ok();
+    assert!(
+        format!("{}{}", built.stdout, built.stderr).contains("search-cut"),
+        "a successful build warns of the cut page:\n{}\n{}",
+        built.stdout,
+        built.stderr
+    );
+    // …and not when the checks stop it: a failed build reports the same findings however
+    // far the index had got.
+    site.write(
+        "content/news/mediation.md",
+        "---\ntitle: 人民调解\ndate: 2024-06-01\n---\n见[不存在](nope.md)\n",
+    );
+    for _ in 0..3 {
+        let failed = site.build(&[]);
+        failed.assert_fails_with(1, &["nope.md"]);
+        assert!(
+            !format!("{}{}", failed.stdout, failed.stderr).contains("search-cut"),
+            "a build stopped at its checks reports nothing of the index:\n{}",
+            failed.stderr
+        );
+    }
+}
