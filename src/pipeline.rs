@@ -193,7 +193,7 @@ fn plan_and_write(
 ) -> (Plan, Vec<Diagnostic>, Option<usize>) {
     let stopped = AtomicBool::new(false);
     let (index_findings, (plan, mut diagnostics, pages)) = rayon::join(
-        || crate::search::write_index(site, staging, &|| stopped.load(Ordering::Relaxed)),
+        || crate::search::write_index(site, staging, &stopped),
         || {
             let plan = crate::plan::plan(site);
             let mut diagnostics = findings(site, &plan);

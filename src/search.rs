@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -95,18 +96,14 @@ pub fn page_records(site: &Site) -> Vec<Record> {
 /// Writes the bundle of a full build (and of `pufa check`, which writes nothing): the record
 /// of every page, and every record the kinds add (directory entries); returns what an editor
 /// should know of it. It reads the pages' text, not their HTML, so it runs beside the steps
-/// that plan, check and write the site; when `abandoned()` says those stopped at an error
+/// that plan, check and write the site; when `abandoned` says those stopped at an error
 /// once the index is made, nothing of it is written.
-pub fn write_index(
-    site: &Site,
-    staging: &Staging,
-    abandoned: &(dyn Fn() -> bool + Sync),
-) -> Vec<Diagnostic> {
+pub fn write_index(site: &Site, staging: &Staging, abandoned: &AtomicBool) -> Vec<Diagnostic> {
     if !site.config.search.enabled || staging.is_incremental() {
         return Vec::new();
     }
     let mut index = build_index(site, page_records(site), staging.keeps_index());
-    if abandoned() {
+    if abandoned.load(Ordering::Relaxed) {
         return Vec::new();
     }
     let mut findings = index_findings(site, &index);
