@@ -338,35 +338,19 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
         text.push_str(&rest[..open]);
         rest = &rest[open..];
         if rest.starts_with('<') {
-            let close = rest.find('>').map_or(rest.len(), |c| c + 1);
+            let close = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |c| c + 1);
             let tag = &rest[1..close.saturating_sub(1).max(1)];
             let name = tag.trim_start_matches('/');
-            if [
-                "p",
-                "li",
-                "h",
-                "tr",
-                "td",
-                "th",
-                "br",
-                "div",
-                "blockquote",
-                "pre",
-                "dt",
-                "dd",
-            ]
-            .iter()
-            .any(|block| name.starts_with(block))
-                && !text.ends_with('\n')
-            {
+            if is_block(name.as_bytes()) && !text.ends_with('\n') {
                 text.push('\n');
             }
             rest = &rest[close..];
             if let [b'h', level @ b'1'..=b'6', b' ', ..] = tag.as_bytes()
-                && tag.contains(" id=\"")
+                && memchr::memmem::find(tag.as_bytes(), b" id=\"").is_some()
             {
-                let end = format!("</h{}>", *level as char);
-                rest = rest.find(&end).map_or("", |at| &rest[at + end.len()..]);
+                let end = [b'<', b'/', b'h', *level, b'>'];
+                rest = memchr::memmem::find(rest.as_bytes(), &end)
+                    .map_or("", |at| &rest[at + end.len()..]);
             }
         } else {
             let (decoded, used) = entity(rest);
@@ -386,6 +370,22 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
         text.truncate(cut);
     }
     text
+}
+
+/// Whether a tag of this name (a closing tag's without its `/`) ends a line of the text: a
+/// paragraph, heading, list item, table cell or row, line break, `div`, quotation, `pre` or
+/// definition (any name starting `p`, `h`, `li`, `tr`, `td`, `th`, `br`, `div`,
+/// `blockquote`, `dt` or `dd`).
+fn is_block(name: &[u8]) -> bool {
+    matches!(
+        name,
+        [b'p' | b'h', ..]
+            | [b'l', b'i', ..]
+            | [b't', b'r' | b'd' | b'h', ..]
+            | [b'b', b'r', ..]
+            | [b'd', b'i', b'v', ..]
+            | [b'd', b't' | b'd', ..]
+    ) || name.starts_with(b"blockquote")
 }
 
 /// The character an entity at the start of `text` stands for, and its length. pulldown-cmark
@@ -432,6 +432,17 @@ mod tests {
             html_to_text("<h3>原样</h3><p>正文</p>", 100),
             "\n原样\n正文\n"
         );
+    }
+
+    #[test]
+    fn block_tags_are_those_whose_names_start_like_a_block_element() {
+        const STARTS: &str = "p li h tr td th br div blockquote dt dd";
+        let names = "pre path h2 hr header link lo tbody table t b blockquot di dl d a span em \
+                     strong img / P";
+        for name in STARTS.split(' ').chain(names.split(' ')).chain([""]) {
+            let expected = STARTS.split(' ').any(|start| name.starts_with(start));
+            assert_eq!(is_block(name.as_bytes()), expected, "{name}");
+        }
     }
 
     #[test]
