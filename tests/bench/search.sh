@@ -63,6 +63,11 @@ row "pufa build (search index included)" "$pufa_ms" "$pufa_kib"
 row "pufa build, search: false" "$bare_ms" "$bare_kib"
 awk -v a="$pufa_ms" -v b="$bare_ms" 'BEGIN { printf "index step: ~%d ms, %.0f%% of the pufa build\n", a - b, (a - b) * 100 / a }'
 awk -v a="$pufa_cpu" -v b="$bare_cpu" 'BEGIN { printf "index step in CPU time: ~%d ms of %d ms (%.0f%%)\n", a - b, a, (a - b) * 100 / a }'
+# Each round's own share (its search build against its bare build, run seconds apart): the
+# spread shows how much of a difference between runs is the machine's.
+paste -d' ' "$work/pufa.runs" "$work/bare.runs" |
+  awk '{ print ($1 - $4) * 100 / $1 }' | sort -n |
+  awk '{ s[NR] = $1 } END { printf "index step, round by round: median %.0f%%, from %.0f%% to %.0f%% (%d rounds)\n", s[int((NR + 1) / 2)], s[1], s[NR], NR }'
 du -sh "$work/plain/public/search" | awk '{ print "index size: " $1 }'
 ls "$work/plain/public/search" | wc -l | awk '{ print "index files: " $1 }'
 
