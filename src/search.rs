@@ -65,6 +65,8 @@ pub struct PageSource<'a> {
     site: &'a Site,
     page: usize,
     url: String,
+    /// The page's kind, and what search calls it.
+    own: &'static dyn crate::kinds::Kind,
     kind: &'static str,
 }
 
@@ -75,12 +77,13 @@ impl<'a> PageSource<'a> {
         if p.is_index {
             return None;
         }
-        let kind = crate::kinds::of(site.library.sections[p.section].kind);
+        let own = crate::kinds::of(site.library.sections[p.section].kind);
         Some(PageSource {
             site,
             page,
             url: crate::url::site_url(&site.config.base_path, &p.url),
-            kind: kind.search_label(p.meta.date.is_some()),
+            own,
+            kind: own.search_label(p.meta.date.is_some()),
         })
     }
 }
@@ -105,15 +108,14 @@ impl Source for PageSource<'_> {
             site,
             page,
             url,
+            own,
             kind,
         } = self;
-        let library = &site.library;
-        let p: &Page = &library.pages[page];
+        let p: &Page = &site.library.pages[page];
         let mut fields = vec![(Field::Title, p.meta.title.clone())];
         if let Some(summary) = &p.meta.summary {
             fields.push((Field::Summary, summary.trim().to_string()));
         }
-        let own = crate::kinds::of(library.sections[p.section].kind);
         fields.extend(own.search_fields(&site.kind_context(), page));
         fields.extend(
             p.rendered
