@@ -7,11 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
+
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::site::Site;
-use crate::textsearch::{Field, Index, Record, Source};
+use crate::textsearch::{Field, Index, Record};
 
 /// Where the bundle is written, under the output root; the search page is `search/index.html`.
 pub const FOLDER: &str = "search";
@@ -55,129 +57,39 @@ pub fn synonyms(site_synonyms: &BTreeMap<String, Vec<String>>) -> Vec<(String, V
 
 /// The search record of one content page, or `None` for a page search does not list.
 pub fn page_record(site: &Site, page: usize) -> Option<Record> {
-    PageSource::of(site, page).map(Source::record)
+    let library = &site.library;
+    let p: &Page = &library.pages[page];
+    if p.is_index {
+        return None;
+    }
+    let kind = crate::kinds::of(library.sections[p.section].kind);
+    let mut fields = vec![(Field::Title, p.meta.title.clone())];
+    if let Some(summary) = &p.meta.summary {
+        fields.push((Field::Summary, summary.trim().to_string()));
+    }
+    fields.extend(kind.search_fields(&site.kind_context(), page));
+    fields.extend(
+        p.rendered
+            .headings
+            .iter()
+            .map(|h| (Field::Heading, h.title.clone())),
+    );
+    fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT)));
+    Some(Record {
+        url: crate::url::site_url(&site.config.base_path, &p.url),
+        title: p.meta.title.clone(),
+        kind: kind.search_label(p.meta.date.is_some()),
+        owner: p.path.clone(),
+        fields,
+    })
 }
 
-/// A content page search lists, whose record is made only when the index comes to it (see
-/// [`Source`]): its text is then indexed at once and dropped, not kept beside every other
-/// page's.
-pub struct PageSource<'a> {
-    site: &'a Site,
-    page: usize,
-    url: String,
-    /// The page's kind, and what search calls it.
-    own: &'static dyn crate::kinds::Kind,
-    kind: &'static str,
-}
-
-impl<'a> PageSource<'a> {
-    /// The page's source, or `None` for a page search does not list (a section's index).
-    pub fn of(site: &'a Site, page: usize) -> Option<PageSource<'a>> {
-        let p: &Page = &site.library.pages[page];
-        if p.is_index {
-            return None;
-        }
-        let own = crate::kinds::of(site.library.sections[p.section].kind);
-        Some(PageSource {
-            site,
-            page,
-            url: crate::url::site_url(&site.config.base_path, &p.url),
-            own,
-            kind: own.search_label(p.meta.date.is_some()),
-        })
-    }
-}
-
-impl Source for PageSource<'_> {
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-
-    fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The page's HTML, markup included: enough to share the pages out between threads.
-    fn size(&self) -> usize {
-        let p = &self.site.library.pages[self.page];
-        p.meta.title.len() + p.rendered.html.len().min(BODY_LIMIT)
-    }
-
-    fn record(self) -> Record {
-        let PageSource {
-            site,
-            page,
-            url,
-            own,
-            kind,
-        } = self;
-        let p: &Page = &site.library.pages[page];
-        let mut fields = vec![(Field::Title, p.meta.title.clone())];
-        if let Some(summary) = &p.meta.summary {
-            fields.push((Field::Summary, summary.trim().to_string()));
-        }
-        fields.extend(own.search_fields(&site.kind_context(), page));
-        fields.extend(
-            p.rendered
-                .headings
-                .iter()
-                .map(|h| (Field::Heading, h.title.clone())),
-        );
-        fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT)));
-        Record {
-            url,
-            title: p.meta.title.clone(),
-            kind,
-            owner: p.path.clone(),
-            fields,
-        }
-    }
-}
-
-/// What the index is made of: every content page search lists, and every record the kinds
-/// add (directory entries).
-pub enum Pending<'a> {
-    /// A page, made into its record when its part is indexed.
-    Page(PageSource<'a>),
-    /// A record made already.
-    Made(Record),
-}
-
-impl Source for Pending<'_> {
-    fn kind(&self) -> &'static str {
-        match self {
-            Pending::Page(page) => page.kind(),
-            Pending::Made(record) => record.kind(),
-        }
-    }
-
-    fn url(&self) -> &str {
-        match self {
-            Pending::Page(page) => page.url(),
-            Pending::Made(record) => record.url(),
-        }
-    }
-
-    fn size(&self) -> usize {
-        match self {
-            Pending::Page(page) => page.size(),
-            Pending::Made(record) => record.size(),
-        }
-    }
-
-    fn record(self) -> Record {
-        match self {
-            Pending::Page(page) => page.record(),
-            Pending::Made(record) => record,
-        }
-    }
-}
-
-/// Every page search lists, in the library's order, as sources of their records.
-pub fn page_sources(site: &Site) -> Vec<Pending<'_>> {
-    site.library
-        .regular_pages()
-        .filter_map(|(i, _)| PageSource::of(site, i).map(Pending::Page))
+/// The search record of every page search lists, made in parallel.
+pub fn page_records(site: &Site) -> Vec<Record> {
+    let pages: Vec<usize> = site.library.regular_pages().map(|(i, _)| i).collect();
+    pages
+        .par_iter()
+        .filter_map(|&page| page_record(site, page))
         .collect()
 }
 
@@ -190,7 +102,7 @@ pub fn write_index(site: &Site, staging: &Staging, abandoned: &AtomicBool) -> Ve
     if !site.config.search.enabled || staging.is_incremental() {
         return Vec::new();
     }
-    let mut index = build_index(site, page_sources(site), staging.keeps_index());
+    let mut index = build_index(site, page_records(site), staging.keeps_index());
     if abandoned.load(Ordering::Relaxed) {
         return Vec::new();
     }
@@ -261,15 +173,10 @@ fn index_findings(site: &Site, index: &Index) -> Vec<Diagnostic> {
 
 /// The index of `pages` and of the kinds' own records; `editable` for `pufa serve`, which
 /// replaces records after each save ([`Index::editable`]).
-pub fn build_index<'a>(site: &'a Site, mut records: Vec<Pending<'a>>, editable: bool) -> Index {
+pub fn build_index(site: &Site, mut records: Vec<Record>, editable: bool) -> Index {
     let context = site.kind_context();
     for (s, section) in site.library.sections.iter().enumerate() {
-        records.extend(
-            crate::kinds::of(section.kind)
-                .search_records(&context, s)
-                .into_iter()
-                .map(Pending::Made),
-        );
+        records.extend(crate::kinds::of(section.kind).search_records(&context, s));
     }
     let synonyms = synonyms(&site.config.search.synonyms);
     if editable {
@@ -371,6 +278,8 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
         }
         text.truncate(cut);
     }
+    // The text is kept until the index is built: without the room left for the markup.
+    text.shrink_to_fit();
     text
 }
 

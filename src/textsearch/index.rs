@@ -73,35 +73,6 @@ pub struct Record {
     pub fields: Vec<(Field, String)>,
 }
 
-/// A record to be made only when its part of the index is indexed, so that the text of every
-/// page is not in memory at once: what orders the records (kind, then URL) and what shares
-/// them out between threads (their size) is known before the text is.
-pub trait Source: Send {
-    /// [`Record::kind`].
-    fn kind(&self) -> &'static str;
-    /// [`Record::url`].
-    fn url(&self) -> &str;
-    /// About how many bytes of text the record has (the parts are balanced by it).
-    fn size(&self) -> usize;
-    /// The record itself.
-    fn record(self) -> Record;
-}
-
-impl Source for Record {
-    fn kind(&self) -> &'static str {
-        self.kind
-    }
-    fn url(&self) -> &str {
-        &self.url
-    }
-    fn size(&self) -> usize {
-        self.fields.iter().map(|(_, t)| t.len() + 1).sum()
-    }
-    fn record(self) -> Record {
-        self
-    }
-}
-
 impl Record {
     /// The text shown under the title: every field but the title, cut at [`EXCERPT_CHARS`]
     /// (only what fits is copied: a body can be 200 KB).
@@ -956,14 +927,12 @@ struct Part {
 }
 
 impl Part {
-    /// Indexes `records`, the first of which has the id `first`, each made only now and
-    /// dropped once indexed, and keeps what the bundle needs of each (with its digest if
-    /// `digested`).
-    fn of(first: usize, records: Vec<impl Source>, digested: bool) -> Part {
+    /// Indexes `records`, the first of which has the id `first`, and keeps what the bundle
+    /// needs of each (with its digest if `digested`).
+    fn of(first: usize, records: Vec<Record>, digested: bool) -> Part {
         let mut builder = Builder::new(first as u32);
         let mut entries = Vec::with_capacity(records.len());
-        for source in records {
-            let record = source.record();
+        for record in records {
             builder.add(&record);
             entries.push(Entry::keeping(record, digested));
         }
@@ -982,8 +951,8 @@ impl Part {
 const PARTS_PER_THREAD: usize = 2;
 
 /// The records split into runs of about the same amount of text, in order.
-fn runs(records: &[impl Source]) -> Vec<std::ops::Range<usize>> {
-    let size = |r: &_| Source::size(r);
+fn runs(records: &[Record]) -> Vec<std::ops::Range<usize>> {
+    let size = |r: &Record| r.fields.iter().map(|(_, t)| t.len() + 1).sum::<usize>();
     let total: usize = records.iter().map(size).sum();
     let parts = rayon::current_num_threads() * PARTS_PER_THREAD;
     // A part below 64 KB of text is not worth its own table of terms.
@@ -1077,26 +1046,26 @@ fn terms_of_records(postings: &FxMap<Key, Postings>, records: usize) -> Vec<Vec<
 impl Index {
     /// Indexes `records` (in parallel). Records are ordered by kind, then URL, so that each
     /// kind is a range of ids.
-    pub fn new(records: Vec<impl Source>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+    pub fn new(records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
         Index::build(records, synonyms, false)
     }
 
     /// [`Index::new`] for an index that [`Index::replace`] will edit (`pufa serve`): it also
     /// keeps a digest of each record, so that an edit re-indexes only the records it changed.
-    pub fn editable(records: Vec<impl Source>, synonyms: Vec<(String, Vec<String>)>) -> Index {
+    pub fn editable(records: Vec<Record>, synonyms: Vec<(String, Vec<String>)>) -> Index {
         Index::build(records, synonyms, true)
     }
 
-    fn build<S: Source>(
-        mut records: Vec<S>,
+    fn build(
+        mut records: Vec<Record>,
         synonyms: Vec<(String, Vec<String>)>,
         digested: bool,
     ) -> Index {
-        records.sort_by(|a, b| (a.kind(), a.url()).cmp(&(b.kind(), b.url())));
-        records.dedup_by(|a, b| a.url() == b.url());
-        // Each part owns its records, makes each when it comes to it and drops it once
-        // indexed, so that the pages' text and their postings are not all in memory at once.
-        let mut chunks: Vec<(usize, Vec<S>)> = Vec::new();
+        records.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)));
+        records.dedup_by(|a, b| a.url == b.url);
+        // Each part owns its records and drops each once indexed, so that the pages' text and
+        // their postings are not all in memory at once.
+        let mut chunks: Vec<(usize, Vec<Record>)> = Vec::new();
         for run in runs(&records).into_iter().rev() {
             chunks.push((run.start, records.split_off(run.start)));
         }

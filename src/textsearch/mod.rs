@@ -5,4 +5,4 @@
 pub mod index;
 pub mod tokens;
 
-pub use index::{Field, Files, Index, Record, Source};
+pub use index::{Field, Files, Index, Record};

@@ -5,9 +5,8 @@
 //!     python3 ../shared/bench/gen_corpus.py --pages 10000 --out /dev/shm/corpus --flavor plain
 //!     cargo bench --bench index -- /dev/shm/corpus [RUNS]
 //!
-//! Prints the fastest and the median of RUNS (default 7) for each part of the step: listing the
-//! pages to index ("sources"), indexing them (each page's record is made when its part of the
-//! index comes to it, so making the records is part of this), encoding the bundle's files.
+//! Prints the fastest and the median of RUNS (default 7) for each part of the step: making the
+//! pages' records, indexing them, encoding the bundle's files.
 
 use std::time::{Duration, Instant};
 
@@ -37,7 +36,7 @@ fn main() {
     let mut bytes = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let records = pufa::search::page_sources(&site);
+        let records = pufa::search::page_records(&site);
         let made = Instant::now();
         let mut index = pufa::search::build_index(&site, records, false);
         let indexed = Instant::now();
@@ -52,7 +51,7 @@ fn main() {
         }
     }
     println!("{pages} pages, {runs} runs, bundle {bytes} bytes");
-    for (name, mut list) in ["sources", "index", "encode"].into_iter().zip(times) {
+    for (name, mut list) in ["records", "index", "encode"].into_iter().zip(times) {
         list.sort();
         println!(
             "{name:>8}: fastest {:>4} ms, median {:>4} ms",
