@@ -74,7 +74,7 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
             .iter()
             .map(|h| (Field::Heading, h.title.clone())),
     );
-    fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT)));
+    fields.push((Field::Body, html_to_text(&p.rendered.html, BODY_LIMIT).text));
     Some(Record {
         url: crate::url::site_url(&site.config.base_path, &p.url),
         title: p.meta.title.clone(),
@@ -139,10 +139,9 @@ fn index_findings(site: &Site, index: &Index) -> Vec<Diagnostic> {
         .library
         .pages
         .iter()
+        // Only a page whose HTML is longer than the limit can have a longer text.
         .filter(|p| !p.is_index && p.rendered.html.len() > BODY_LIMIT)
-        // A cut text ends within a character (at most four bytes) of the limit: pure Chinese
-        // text, three bytes a character, is cut at 199,998 bytes.
-        .filter(|p| html_to_text(&p.rendered.html, BODY_LIMIT).len() > BODY_LIMIT - 4)
+        .filter(|p| html_to_text(&p.rendered.html, BODY_LIMIT).cut)
         .map(|p| {
             Diagnostic::warning(
                 "search-cut",
@@ -239,7 +238,7 @@ pub fn update(
 /// weighted as headings; they are the headings with an `id`, which every Markdown heading
 /// gets, while a raw `<h3>` of an `unsafe_html` page is not among them and stays in the
 /// text); at most `limit` bytes (cut at a character boundary).
-pub fn html_to_text(html: &str, limit: usize) -> String {
+pub fn html_to_text(html: &str, limit: usize) -> BodyText {
     let mut text = String::with_capacity(html.len().min(limit));
     let mut rest = html;
     // '<' and '&' are ASCII, never inside a multi-byte character: a byte scan finds them.
@@ -271,16 +270,26 @@ pub fn html_to_text(html: &str, limit: usize) -> String {
         }
     }
     text.push_str(rest);
-    if text.len() > limit {
-        let mut cut = limit;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
+    let cut = text.len() > limit;
+    if cut {
+        let mut end = limit;
+        while !text.is_char_boundary(end) {
+            end -= 1;
         }
-        text.truncate(cut);
+        text.truncate(end);
     }
     // The text is kept until the index is built: without the room left for the markup.
     text.shrink_to_fit();
-    text
+    BodyText { text, cut }
+}
+
+/// A page's text as [`html_to_text`] takes it out of the page's HTML.
+#[derive(Debug, PartialEq)]
+pub struct BodyText {
+    /// The text, at most the limit's bytes.
+    pub text: String,
+    /// Whether the text went on past the limit, and was cut there.
+    pub cut: bool,
 }
 
 /// Whether a tag of this name (a closing tag's without its `/`) ends a line of the text: a
@@ -322,27 +331,25 @@ mod tests {
 
     #[test]
     fn html_becomes_text_with_blocks_on_their_own_lines() {
+        let text = |html: &str, limit: usize| html_to_text(html, limit).text;
         assert_eq!(
-            html_to_text(
+            text(
                 "<h2 id=\"a\">一、申请</h2>\n<p>拨打 <a href=\"x\">12348</a> &amp; 咨询&lt;免费&gt;</p>",
                 1000
             ),
             "\n\n拨打 12348 & 咨询<免费>\n"
         );
-        assert_eq!(html_to_text("<p>a &nbsp; b</p>", 100), "\na &nbsp; b\n");
+        assert_eq!(text("<p>a &nbsp; b</p>", 100), "\na &nbsp; b\n");
         // Headings are fields of their own: the body leaves them out, whatever their markup.
         assert_eq!(
-            html_to_text(
+            text(
                 "<h3 id=\"b\">材料<code>x</code></h3><p>身份证</p><hr><h2 id=\"c\">未闭合",
                 100
             ),
             "\n身份证\n"
         );
         // A heading without an id is raw HTML, not one of the page's headings: it stays.
-        assert_eq!(
-            html_to_text("<h3>原样</h3><p>正文</p>", 100),
-            "\n原样\n正文\n"
-        );
+        assert_eq!(text("<h3>原样</h3><p>正文</p>", 100), "\n原样\n正文\n");
     }
 
     #[test]
@@ -357,10 +364,23 @@ mod tests {
     }
 
     #[test]
-    fn html_to_text_stops_at_the_limit_on_a_character_boundary() {
-        let text = html_to_text(&format!("<p>{}</p>", "法".repeat(100)), 10);
-        assert_eq!(text, "\n法法法");
-        assert_eq!(html_to_text("<p unclosed", 10), "\n");
+    fn html_to_text_stops_at_the_limit_on_a_character_boundary_and_says_it_cut() {
+        let cut = |text: &str| BodyText {
+            text: text.to_string(),
+            cut: true,
+        };
+        let whole = |text: &str| BodyText {
+            text: text.to_string(),
+            cut: false,
+        };
+        let long = format!("<p>{}</p>", "法".repeat(100));
+        assert_eq!(html_to_text(&long, 10), cut("\n法法法"));
+        assert_eq!(html_to_text("<p unclosed", 10), whole("\n"));
+        // A text of exactly the limit is whole; one byte more is cut.
+        assert_eq!(html_to_text("<p>法法法</p>", 11), whole("\n法法法\n"));
+        assert_eq!(html_to_text("<p>法法法</p>", 10), cut("\n法法法"));
+        // Within four bytes of the limit, but whole: not cut.
+        assert_eq!(html_to_text("<p>法法</p>", 10), whole("\n法法\n"));
     }
 
     #[test]
