@@ -26,11 +26,7 @@ python3 "$here/../shared/bench/gen_corpus.py" --pages "$pages" --out "$work/plai
 cp -r "$work/plain" "$work/bare"
 echo "search: false" >> "$work/bare/content/site.yaml"
 
-# "wall_ms cpu_ms peak_mib" of one run of "$@" (CPU: user + system)
-measure() {
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null 2>&1
-  awk '{ printf "%d %d %d\n", $1 * 1000, ($2 + $3) * 1000, $4 / 1024 }' "$work/time"
-}
+. "$here/tests/bench/lib.sh"
 # median of the numbers on standard input
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -50,18 +46,18 @@ done
 echo "$pages pages, $rounds alternated rounds (median wall, median CPU, highest peak memory):"
 for k in a b bare; do
   wall=$(cut -d' ' -f1 "$work/$k.runs" | median)
-  cpu=$(cut -d' ' -f2 "$work/$k.runs" | median)
-  peak=$(cut -d' ' -f3 "$work/$k.runs" | sort -n | tail -1)
+  cpu=$(cut -d' ' -f3 "$work/$k.runs" | median)
+  peak=$(cut -d' ' -f2 "$work/$k.runs" | sort -n | tail -1 | awk '{ printf "%d", $1 / 1024 }')
   label=$(case $k in a) echo "A, search included";; b) echo "B, search included";; *) echo "A, search: false";; esac)
   printf '  %-22s %6d ms %6d ms CPU %5d MiB\n' "$label" "$wall" "$cpu" "$peak"
 done
 # The index step's share, each round against its own bare build.
 for k in a b; do
-  paste -d' ' "$work/$k.runs" "$work/bare.runs" | awk '{ print ($1 - $4) * 100 / $1 }' | sort -n |
+  round_shares "$work/$k.runs" "$work/bare.runs" |
     awk -v k="${k^^}" '{ s[NR] = $1 } END { printf "  index step, %s: median %.1f%% of the build, quartiles %.1f%% to %.1f%%\n", k, s[int((NR + 1) / 2)], s[int((NR + 3) / 4)], s[int((3 * NR + 1) / 4)] }'
 done
 # B − A round by round: the figure to judge a change by.
-for col in 1 2; do
+for col in 1 3; do
   paste -d' ' "$work/a.runs" "$work/b.runs" | awk -v c="$col" '{ print $(c + 3) - $c }' | sort -n |
     awk -v what="$([ "$col" = 1 ] && echo wall || echo CPU)" '{ d[NR] = $1 } END { printf "  B − A, %s: median %+d ms, quartiles %+d to %+d ms\n", what, d[int((NR + 1) / 2)], d[int((NR + 3) / 4)], d[int((3 * NR + 1) / 4)] }'
 done

