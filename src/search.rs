@@ -81,6 +81,7 @@ pub fn page_record(site: &Site, page: usize) -> Option<Record> {
         kind: kind.search_label(p.meta.date.is_some()),
         owner: p.path.clone(),
         fields,
+        excerpt: None,
     })
 }
 

@@ -71,14 +71,23 @@ pub struct Record {
     pub owner: String,
     /// The searchable texts, title first.
     pub fields: Vec<(Field, String)>,
+    /// The text shown under the title, when the record's kind writes its own (a directory
+    /// entry labels its fields: `电话：…；服务事项：…`); otherwise it is made of the fields.
+    /// Shown only, never indexed: its labels are not the editors' words.
+    pub excerpt: Option<String>,
 }
 
 impl Record {
-    /// The text shown under the title: every field but the title, cut at [`EXCERPT_CHARS`]
-    /// (only what fits is copied: a body can be 200 KB).
+    /// The text shown under the title, cut at [`EXCERPT_CHARS`]: the record's own
+    /// [`Record::excerpt`], or every field but the title (only what fits is copied: a body can
+    /// be 200 KB).
     fn excerpt_text(&self) -> String {
         let mut text = String::new();
         let mut room = EXCERPT_CHARS;
+        if let Some(shown) = &self.excerpt {
+            push_cut(&mut text, shown.trim(), &mut room);
+            return text;
+        }
         for (field, value) in &self.fields {
             let value = value.trim();
             if *field == Field::Title || value.is_empty() {
@@ -88,21 +97,26 @@ impl Record {
                 text.push(' ');
                 room -= 1;
             }
-            match value.char_indices().nth(room) {
-                Some((cut, _)) => {
-                    text.push_str(&value[..cut]);
-                    break;
-                }
-                None => {
-                    text.push_str(value);
-                    room -= value.chars().count();
-                }
-            }
+            push_cut(&mut text, value, &mut room);
             if room == 0 {
                 break;
             }
         }
         text
+    }
+}
+
+/// Adds to `text` as much of `value` as `room` (characters) leaves, and takes that from it.
+fn push_cut(text: &mut String, value: &str, room: &mut usize) {
+    match value.char_indices().nth(*room) {
+        Some((cut, _)) => {
+            text.push_str(&value[..cut]);
+            *room = 0;
+        }
+        None => {
+            text.push_str(value);
+            *room -= value.chars().count();
+        }
     }
 }
 
@@ -891,7 +905,15 @@ fn digest(record: &Record) -> blake3::Hash {
         hasher.update(&(text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     }
-    hasher.update(record.title.as_bytes());
+    // The title, then the shown excerpt or a mark of its absence, each after its length.
+    for text in [Some(&record.title), record.excerpt.as_ref()] {
+        match text {
+            Some(text) => hasher
+                .update(&(text.len() as u64).to_le_bytes())
+                .update(text.as_bytes()),
+            None => hasher.update(&u64::MAX.to_le_bytes()),
+        };
+    }
     hasher.finalize()
 }
 
@@ -1542,6 +1564,7 @@ mod tests {
             kind: "动态",
             owner: format!("{url}.md"),
             fields: vec![(Field::Title, title.into()), (Field::Body, body.into())],
+            excerpt: None,
         }
     }
 
@@ -1886,5 +1909,19 @@ mod tests {
         let text = r.excerpt_text();
         assert!(text.starts_with("摘要 长"));
         assert_eq!(text.chars().count(), EXCERPT_CHARS);
+    }
+
+    #[test]
+    fn a_record_s_own_excerpt_is_shown_cut_and_never_indexed() {
+        let mut r = record("/a/", "李律师", "瑶峰镇");
+        r.excerpt = Some(format!("电话：12348；服务对象：{}", "村".repeat(500)));
+        let text = r.excerpt_text();
+        assert!(text.starts_with("电话：12348；服务对象：村"), "{text}");
+        assert_eq!(text.chars().count(), EXCERPT_CHARS);
+        let index = Index::new(vec![r], Vec::new());
+        assert!(index.knows("瑶峰镇"));
+        for label in ["电话", "服务对象"] {
+            assert!(!index.knows(label), "{label}");
+        }
     }
 }

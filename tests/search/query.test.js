@@ -110,6 +110,33 @@ test("a directory entry links to itself on its directory page, with its own snip
   assert.ok(!entry.text.includes("13900000009"), "a masked mobile is never whole: " + entry.text);
 });
 
+test("a directory entry's snippet labels its fields, as its directory page does", async () => {
+  const office = (await search("法援大楼")).find((r) => r.title === "测试县法律援助中心");
+  assert.ok(office, "the office is found by its address");
+  assert.strictEqual(
+    office.text,
+    "法律援助机构；电话：0359-8500012；地址：测试县示例路1号法援大楼二层；办公时间：周一至周五 8:00—12:00，14:30—17:30",
+  );
+  const counsel = (await search("李律师")).find((r) => r.title === "李律师");
+  assert.ok(counsel.text.startsWith("村（居）法律顾问（瑶峰镇）；电话："), counsel.text);
+  // The labels are shown, not indexed: they are not the editors' words.
+  assert.deepStrictEqual(titles(await search("办公时间")), []);
+});
+
+test("an excerpt starts a little before its match, and a text that fits is shown whole", () => {
+  const text = "甲".repeat(50) + "调解" + "乙".repeat(50);
+  const around = api.excerpt(text, ["调解"], 30);
+  assert.strictEqual(around[0].text, "…" + "甲".repeat(20));
+  assert.strictEqual(around[1].text, "调解");
+  assert.strictEqual(around[1].mark, true);
+  assert.strictEqual(around[2].text, "乙".repeat(8) + "…");
+  const short = "村（居）法律顾问（瑶峰镇）；服务事项：" + "乙".repeat(20) + "调解";
+  const whole = api.excerpt(short, ["调解"], 60);
+  assert.strictEqual(whole.map((p) => p.text).join(""), short, "no leading …");
+  const tail = api.excerpt("甲".repeat(80) + "调解", ["调解"], 30);
+  assert.strictEqual(tail[0].text, "…" + "甲".repeat(28), "the window ends with the text");
+});
+
 test("the kind's own fields are indexed: a guide's materials", async () => {
   const found = titles(await search("证据材料"));
   assert.ok(found.includes("申请法律援助"), found.join());

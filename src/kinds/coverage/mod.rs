@@ -223,5 +223,6 @@ fn place_record(row: PlaceRow, owner: &str) -> Record {
             (Field::Detail, row.region),
             (Field::Detail, "法律服务圈".to_string()),
         ],
+        excerpt: None,
     }
 }

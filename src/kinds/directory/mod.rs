@@ -103,6 +103,7 @@ impl Kind for DirectoryKind {
                     (Field::Title, directory.title.clone()),
                     (Field::Summary, directory.summary.clone()),
                 ],
+                excerpt: None,
             });
             records.extend(directory.entries.iter().map(|entry| Record {
                 url: site_url(base, &format!("{}#{}", paths.page, entry.id)),
@@ -110,6 +111,7 @@ impl Kind for DirectoryKind {
                 kind: self.search_label(false),
                 owner: owner.clone(),
                 fields: entry_fields(entry, site.config),
+                excerpt: Some(entry_excerpt(entry, site.config)),
             }));
         }
         records
@@ -198,6 +200,42 @@ fn entry_fields(entry: &DirectoryEntry, config: &crate::config::Config) -> Vec<(
         }
     }
     fields
+}
+
+/// What a result shows of one entry: its fields labelled as its directory page labels them,
+/// the phone first (most who search the directory want to call), so that a citizen tells the
+/// villages served from the services and the office from the address.
+fn entry_excerpt(entry: &DirectoryEntry, config: &crate::config::Config) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let head = match (entry.role.is_empty(), entry.region.is_empty()) {
+        (false, false) => format!("{}（{}）", entry.role, entry.region),
+        (false, true) => entry.role.clone(),
+        (true, _) => entry.region.clone(),
+    };
+    parts.push(head);
+    if let Some(phone) = entry.phone(config) {
+        parts.push(format!("电话：{}", phone.text));
+    }
+    let hours_label = if entry.address.is_empty() {
+        "时间安排"
+    } else {
+        "办公时间"
+    };
+    let labelled = [
+        ("服务事项", entry.services.join("、")),
+        ("服务对象", entry.serves.join("、")),
+        ("所在单位", entry.place.clone()),
+        ("地址", entry.address.clone()),
+        (hours_label, entry.hours.clone()),
+    ];
+    parts.extend(
+        labelled
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(label, value)| format!("{label}：{}", value.trim())),
+    );
+    parts.retain(|part| !part.is_empty());
+    parts.join("；")
 }
 
 /// The page of all entries and one page per region that has entries.

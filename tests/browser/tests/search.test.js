@@ -96,9 +96,34 @@ test('a counsel is found as their own entry, with their own details only', async
       return doc.getElementById(href.split('#')[1]).textContent;
     }, found[0].href);
     assert.ok(own.includes('李明远'), 'the anchor is the entry');
+    // Labelled as on the directory page, so that the villages served read apart from the services.
+    assert.match(found[0].text, /^村（居）法律顾问（瑶峰镇）；电话：0359-8500101；服务事项：法律咨询、/);
+    assert.match(found[0].text, /服务对象：东关社区、西关社区、南关村/);
     for (const phone of found[0].text.match(/\d{4}-\d{7}|1\d{10}/g) || []) {
       assert.ok(own.includes(phone), `${phone} in the snippet is not this entry's`);
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test('without scripts, /search/ says in plain words that search cannot work there, and links the lists', async () => {
+  const context = await ctx.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    const log = await watch(page);
+    await page.goto(ctx.url('search/?q=' + encodeURIComponent('法律援助')));
+    assert.equal(await page.locator('#search').isVisible(), false, 'no search box that cannot search');
+    const text = await page.locator('main').innerText();
+    assert.match(text, /站内搜索在当前浏览器中无法使用/);
+    assert.doesNotMatch(text, /JavaScript|脚本错误|noscript/i);
+    const links = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const list of ['/sfj/guides/', '/sfj/directory/']) {
+      assert.ok(links.includes(list), `${list} is linked: ${links.join(' ')}`);
+    }
+    assert.ok(links.some((href) => href.startsWith('tel:')), 'the hotline is a link');
+    assert.deepEqual(offHost(log, ctx.origin), [], 'no request leaves 127.0.0.1');
+    await page.screenshot({ path: path.join(reportDir(), 'search-nojs-390.png'), fullPage: true });
   } finally {
     await context.close();
   }

@@ -283,7 +283,9 @@
     }));
   };
 
-  /* Pieces of `text` around the first match of any needle: [{text, mark}]. */
+  /* Pieces of `text` around the first match of any needle: [{text, mark}]. The window starts a
+     little before the match, but no later than where it would run past the end: a text that
+     fits is shown whole (a directory entry's role and township come first). */
   function excerpt(text, needles, size) {
     var chars = Array.from(text), norm = chars.map(normalize);
     var keys = needles.map(function (n) { return Array.from(n).map(normalize); })
@@ -298,7 +300,8 @@
     }
     var first = -1;
     for (var i = 0; i < chars.length && first < 0; i++) if (matchAt(i)) first = i;
-    var start = first < 0 ? 0 : Math.max(0, first - 20), end = Math.min(chars.length, start + size);
+    var start = first < 0 ? 0 : Math.max(0, Math.min(first - 20, chars.length - size));
+    var end = Math.min(chars.length, start + size);
     var pieces = [], plain = start > 0 ? "…" : "";
     for (i = start; i < end;) {
       var len = matchAt(i);
