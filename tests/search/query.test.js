@@ -86,6 +86,13 @@ test("built-in and site synonyms bring citizens' words to the site's words", asy
   assert.ok(titles(await search("请律师")).includes("申请法律援助"), "built-in 请律师 → 法律援助");
 });
 
+test("the count of results names the synonyms searched too, each once", async () => {
+  const words = (query) => engine().search(query, "").then((found) => found.words);
+  assert.strictEqual(api.alsoSearched(await words("退休金")), "（同时搜索了“养老保险”）");
+  assert.strictEqual(api.alsoSearched(await words("讨薪 欠薪")), "（同时搜索了“劳动报酬”“欠薪”“讨薪”）");
+  assert.strictEqual(api.alsoSearched(await words("调解")), "", "no synonym, nothing added");
+});
+
 test("one character finds pages with that character", async () => {
   const found = titles(await search("婚"));
   assert.ok(found.includes("家事纠纷怎么办") && found.includes("一位老人的故事"), found.join());

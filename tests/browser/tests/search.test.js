@@ -129,6 +129,18 @@ test('without scripts, /search/ says in plain words that search cannot work ther
   }
 });
 
+test('the count of results names the site\'s word searched for a citizen\'s word', async () => {
+  const context = await ctx.browser.newContext();
+  try {
+    const { page } = await open(context, '离婚');
+    assert.ok(await page.locator('#search-results li').count() > 0);
+    assert.match(await page.locator('#search-status').textContent(), /^找到 \d+ 条与“离婚”有关的结果（同时搜索了“婚姻家庭”）。$/);
+    assert.ok(await page.locator('#search-results mark', { hasText: '婚姻家庭' }).count() > 0, 'what was found is marked');
+  } finally {
+    await context.close();
+  }
+});
+
 test('a word the site never uses says so, with the hotline', async () => {
   const context = await ctx.browser.newContext();
   try {

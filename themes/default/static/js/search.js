@@ -330,7 +330,19 @@
     return out.sort(function (a, b) { return b.length - a.length; });
   }
 
-  var api = { units: units, termsOf: termsOf, fnv1a: fnv1a, Engine: Engine, excerpt: excerpt, needles: needles };
+  /* What the count of results says besides the query: the synonyms searched too, so that a
+     citizen who typed 离婚 knows why the results say 婚姻家庭. */
+  function alsoSearched(words) {
+    var seen = {}, out = [];
+    words.forEach(function (spellings) {
+      spellings.slice(1).forEach(function (s) {
+        if (!seen[s]) { seen[s] = true; out.push(s); }
+      });
+    });
+    return out.length ? "（同时搜索了" + out.map(function (s) { return "“" + s + "”"; }).join("") + "）" : "";
+  }
+
+  var api = { units: units, termsOf: termsOf, fnv1a: fnv1a, Engine: Engine, excerpt: excerpt, needles: needles, alsoSearched: alsoSearched };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
 
@@ -411,7 +423,7 @@
       if (n) {
         // Announced once the first results are on the page.
         return show(0, ticket).then(function () {
-          if (ticket === latest) say(["找到 " + n + " 条与“" + query + "”有关的结果。"]);
+          if (ticket === latest) say(["找到 " + n + " 条与“" + query + "”有关的结果" + alsoSearched(result.words) + "。"]);
         });
       }
       say(["没有找到与“" + query + "”有关的内容。可以换个说法，少输几个字，或拨打公共法律服务热线 ",
