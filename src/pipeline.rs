@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -183,33 +182,47 @@ pub fn check(site: &Site) -> BuildSummary {
 }
 
 /// Plans and checks the site, then writes it into `staging` (unless `stop_at_errors` and
-/// the checks found errors: then `None` pages, and nothing but their diagnostics). The
-/// search index is built beside all of it: it needs only the pages' text, and the plan and
-/// checks are mostly one thread's work, which would leave the other core idle.
+/// the checks found errors: then `None` pages, and nothing but their diagnostics).
+///
+/// The search index is made beside the plan, the checks and the pages: it needs only the
+/// pages' text, and the plan and checks are mostly one thread's work, which would leave the
+/// other core idle. Its files are encoded and written beside the feeds, for the same reason.
 fn plan_and_write(
     site: &Site,
     staging: &crate::output::Staging,
     stop_at_errors: bool,
 ) -> (Plan, Vec<Diagnostic>, Option<usize>) {
-    let stopped = AtomicBool::new(false);
-    let (index_findings, (plan, mut diagnostics, pages)) = rayon::join(
-        || crate::search::write_index(site, staging, &stopped),
+    let (index, (plan, mut diagnostics, html)) = rayon::join(
+        || crate::search::make_index(site, staging),
         || {
             let plan = crate::plan::plan(site);
             let mut diagnostics = findings(site, &plan);
             if stop_at_errors && diagnostics.iter().any(Diagnostic::is_error) {
-                stopped.store(true, Ordering::Relaxed);
                 return (plan, diagnostics, None);
             }
-            let pages = crate::write::write_site(site, &plan, staging, &mut diagnostics);
+            let pages = crate::write::write_html(site, &plan, staging, &mut diagnostics);
             (plan, diagnostics, Some(pages))
         },
     );
-    // A stopped build reports its checks' errors alone, whether or not the index was done.
-    if pages.is_some() {
-        diagnostics.extend(index_findings);
-    }
-    (plan, diagnostics, pages)
+    // A stopped build reports its checks' errors alone, and writes none of the index.
+    let Some(html) = html else {
+        return (plan, diagnostics, None);
+    };
+    let (index_findings, rest) = rayon::join(
+        || {
+            index.map_or_else(Vec::new, |index| {
+                crate::search::write_index(site, staging, index)
+            })
+        },
+        || {
+            let mut found = Vec::new();
+            let pages = crate::write::write_feeds_and_files(site, &plan, staging, &mut found);
+            (pages, found)
+        },
+    );
+    diagnostics.extend(rest.1);
+    diagnostics.extend(index_findings);
+    (plan, diagnostics, Some(html + rest.0))
 }
 
 /// What Markdown links resolve against: every page's URL and every asset.

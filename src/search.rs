@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -94,19 +93,20 @@ pub fn page_records(site: &Site) -> Vec<Record> {
         .collect()
 }
 
-/// Writes the bundle of a full build (and of `pufa check`, which writes nothing): the record
-/// of every page, and every record the kinds add (directory entries); returns what an editor
-/// should know of it. It reads the pages' text, not their HTML, so it runs beside the steps
-/// that plan, check and write the site; when `abandoned` says those stopped at an error
-/// once the index is made, nothing of it is written.
-pub fn write_index(site: &Site, staging: &Staging, abandoned: &AtomicBool) -> Vec<Diagnostic> {
+/// The index of a full build (and of `pufa check`): the record of every page, and every record
+/// the kinds add (directory entries). `None` without search, and when `pufa serve` rewrites a
+/// few pages (it updates the index it keeps itself). It reads the pages' text, not their HTML,
+/// so it is made beside the steps that plan, check and write the pages.
+pub fn make_index(site: &Site, staging: &Staging) -> Option<Index> {
     if !site.config.search.enabled || staging.is_incremental() {
-        return Vec::new();
+        return None;
     }
-    let mut index = build_index(site, page_records(site), staging.keeps_index());
-    if abandoned.load(Ordering::Relaxed) {
-        return Vec::new();
-    }
+    Some(build_index(site, page_records(site), staging.keeps_index()))
+}
+
+/// Writes the bundle of `index` (in `pufa check`, nothing) and returns what an editor should
+/// know of it. The build does this beside the feeds, which keep only one core busy.
+pub fn write_index(site: &Site, staging: &Staging, mut index: Index) -> Vec<Diagnostic> {
     let mut findings = index_findings(site, &index);
     let published = std::sync::Mutex::new(BTreeSet::new());
     findings.extend(index.write_files(FOLDER, &|path, bytes| {

@@ -25,35 +25,71 @@ pub fn write_site(
     staging: &Staging,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    write_html(site, plan, staging, diagnostics)
+        + write_feeds_and_files(site, plan, staging, diagnostics)
+}
+
+/// The first part of [`write_site`]: images, then every HTML page, in parallel. Returns the
+/// number of HTML pages written.
+pub fn write_html(
+    site: &Site,
+    plan: &Plan,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
     if let Err(findings) = write_images(site, staging) {
         diagnostics.extend(findings);
     }
     let outputs = plan.claims.keys().filter(|p| p.ends_with(".html")).count();
     site.progress.step("writing", outputs);
-    let steps: [WriteStep; 9] = [
-        write_kind_outputs,
-        write_pages,
-        write_sections,
-        write_taxonomies,
-        write_aliases,
-        write_special_pages,
-        crate::feeds::write_feeds,
-        copy_assets,
-        write_statics,
-    ];
-    let run = |steps: &[WriteStep]| -> (usize, Vec<Diagnostic>) {
-        let mut pages = 0;
-        let mut errors = Vec::new();
-        for step in steps {
-            match step(site, plan, staging) {
-                Ok(n) => pages += n,
-                Err(e) => errors.extend(e),
-            }
+    run(
+        &[
+            write_kind_outputs,
+            write_pages,
+            write_sections,
+            write_taxonomies,
+            write_aliases,
+            write_special_pages,
+        ],
+        site,
+        plan,
+        staging,
+        diagnostics,
+    )
+}
+
+/// The rest of [`write_site`]: the feeds (mostly one core's work), the assets and the theme's
+/// statics.
+pub fn write_feeds_and_files(
+    site: &Site,
+    plan: &Plan,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    run(
+        &[crate::feeds::write_feeds, copy_assets, write_statics],
+        site,
+        plan,
+        staging,
+        diagnostics,
+    )
+}
+
+/// Runs `steps` one after another, gathering every error; returns the HTML pages written.
+fn run(
+    steps: &[WriteStep],
+    site: &Site,
+    plan: &Plan,
+    staging: &Staging,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut pages = 0;
+    for step in steps {
+        match step(site, plan, staging) {
+            Ok(n) => pages += n,
+            Err(e) => diagnostics.extend(e),
         }
-        (pages, errors)
-    };
-    let (pages, errors) = run(&steps);
-    diagnostics.extend(errors);
+    }
     pages
 }
 
