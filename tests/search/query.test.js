@@ -125,7 +125,7 @@ test("a directory entry's snippet labels its fields, as its directory page does"
     "法律援助机构；电话：0359-8500012；地址：测试县示例路1号法援大楼二层；办公时间：周一至周五 8:00—12:00，14:30—17:30",
   );
   const counsel = (await search("李律师")).find((r) => r.title === "李律师");
-  assert.ok(counsel.text.startsWith("村（居）法律顾问（瑶峰镇）；电话："), counsel.text);
+  assert.ok(counsel.text.startsWith("村（居）法律顾问，瑶峰镇；电话："), counsel.text);
   // The labels are shown, not indexed: they are not the editors' words.
   assert.deepStrictEqual(titles(await search("办公时间")), []);
 });
@@ -137,7 +137,7 @@ test("an excerpt starts a little before its match, and a text that fits is shown
   assert.strictEqual(around[1].text, "调解");
   assert.strictEqual(around[1].mark, true);
   assert.strictEqual(around[2].text, "乙".repeat(8) + "…");
-  const short = "村（居）法律顾问（瑶峰镇）；服务事项：" + "乙".repeat(20) + "调解";
+  const short = "村（居）法律顾问，瑶峰镇；服务事项：" + "乙".repeat(20) + "调解";
   const whole = api.excerpt(short, ["调解"], 60);
   assert.strictEqual(whole.map((p) => p.text).join(""), short, "no leading …");
   const tail = api.excerpt("甲".repeat(80) + "调解", ["调解"], 30);

@@ -208,7 +208,7 @@ fn entry_fields(entry: &DirectoryEntry, config: &crate::config::Config) -> Vec<(
 fn entry_excerpt(entry: &DirectoryEntry, config: &crate::config::Config) -> String {
     let mut parts: Vec<String> = Vec::new();
     let head = match (entry.role.is_empty(), entry.region.is_empty()) {
-        (false, false) => format!("{}（{}）", entry.role, entry.region),
+        (false, false) => format!("{}，{}", entry.role, entry.region),
         (false, true) => entry.role.clone(),
         (true, _) => entry.region.clone(),
     };

@@ -56,6 +56,11 @@ test('/search/ has one search box, labelled, and loads nothing but the site', as
     const box = page.getByRole('searchbox');
     assert.equal(await box.count(), 1);
     assert.ok(await box.evaluate((el) => el.labels && el.labels.length), 'the box has a label');
+    // Examples in a hint that stays, not in a placeholder that goes as one types.
+    assert.equal(await box.getAttribute('placeholder'), null);
+    const hint = page.locator('#' + await box.getAttribute('aria-describedby'));
+    assert.ok(await hint.isVisible(), 'the hint is on the page');
+    assert.match(await hint.innerText(), /如：法律援助/);
     await page.waitForLoadState('networkidle');
     assert.ok(await page.locator('#search-kind').isVisible(), 'the kind filter is shown with JavaScript');
     assert.deepEqual(offHost(log, ctx.origin), []);
@@ -97,7 +102,7 @@ test('a counsel is found as their own entry, with their own details only', async
     }, found[0].href);
     assert.ok(own.includes('李明远'), 'the anchor is the entry');
     // Labelled as on the directory page, so that the villages served read apart from the services.
-    assert.match(found[0].text, /^村（居）法律顾问（瑶峰镇）；电话：0359-8500101；服务事项：法律咨询、/);
+    assert.match(found[0].text, /^村（居）法律顾问，瑶峰镇；电话：0359-8500101；服务事项：法律咨询、/);
     assert.match(found[0].text, /服务对象：东关社区、西关社区、南关村/);
     for (const phone of found[0].text.match(/\d{4}-\d{7}|1\d{10}/g) || []) {
       assert.ok(own.includes(phone), `${phone} in the snippet is not this entry's`);
