@@ -206,13 +206,15 @@ fn entry_fields(entry: &DirectoryEntry, config: &crate::config::Config) -> Vec<(
 /// the phone first (most who search the directory want to call), so that a citizen tells the
 /// villages served from the services and the office from the address.
 fn entry_excerpt(entry: &DirectoryEntry, config: &crate::config::Config) -> String {
-    let mut parts: Vec<String> = Vec::new();
     let head = match (entry.role.is_empty(), entry.region.is_empty()) {
         (false, false) => format!("{}，{}", entry.role, entry.region),
         (false, true) => entry.role.clone(),
         (true, _) => entry.region.clone(),
     };
-    parts.push(head);
+    let mut parts: Vec<String> = Vec::new();
+    if !head.is_empty() {
+        parts.push(head);
+    }
     if let Some(phone) = entry.phone(config) {
         parts.push(format!("电话：{}", phone.text));
     }
@@ -234,7 +236,6 @@ fn entry_excerpt(entry: &DirectoryEntry, config: &crate::config::Config) -> Stri
             .filter(|(_, value)| !value.trim().is_empty())
             .map(|(label, value)| format!("{label}：{}", value.trim())),
     );
-    parts.retain(|part| !part.is_empty());
     parts.join("；")
 }
 
