@@ -45,6 +45,7 @@ async function results(page) {
     kind: li.querySelector('.result-kind').textContent,
     text: li.querySelector('p').textContent,
     marks: [...li.querySelectorAll('p mark')].map((m) => m.textContent),
+    titleMarks: [...li.querySelectorAll('a mark')].map((m) => m.textContent),
   })));
 }
 
@@ -168,6 +169,9 @@ test('results come as a citizen types, labelled by kind, matches marked, and the
     const found = await results(page);
     assert.ok(found.some((r) => r.kind === '办事指南') && found.some((r) => r.kind === '动态'), JSON.stringify(found));
     assert.ok(found.some((r) => r.marks.includes('复议')), 'the match is marked');
+    const titled = found.find((r) => r.title === '申请行政复议');
+    assert.ok(titled, found.map((r) => r.title).join());
+    assert.deepEqual(titled.titleMarks, ['复议'], 'the match is marked in the title too, and the title is whole');
     await page.selectOption('#search-kind', '办事指南');
     await page.waitForFunction(() => [...document.querySelectorAll('#search-results .result-kind')].every((k) => k.textContent === '办事指南'));
     assert.ok((await results(page)).length >= 1);

@@ -376,27 +376,34 @@
     });
   }
 
+  /* Appends the pieces of an excerpt to `parent`: text nodes, and <mark> for the matches. */
+  function appendMarked(parent, pieces) {
+    pieces.forEach(function (piece) {
+      if (piece.mark) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        parent.appendChild(mark);
+      } else {
+        parent.appendChild(document.createTextNode(piece.text));
+      }
+    });
+  }
+
   function item(record) {
     var li = document.createElement("li");
+    var marks = needles(found.words);
     var link = document.createElement("a");
     link.href = record.url;
     link.className = "result-title";
-    link.textContent = record.title;
+    // The whole title, its matches marked as in the excerpt.
+    appendMarked(link, excerpt(record.title, marks, Array.from(record.title).length));
     li.appendChild(link);
     var kind = document.createElement("span");
     kind.className = "result-kind";
     kind.textContent = record.kind;
     li.appendChild(kind);
     var p = document.createElement("p");
-    excerpt(record.text, needles(found.words), 90).forEach(function (piece) {
-      if (piece.mark) {
-        var mark = document.createElement("mark");
-        mark.textContent = piece.text;
-        p.appendChild(mark);
-      } else {
-        p.appendChild(document.createTextNode(piece.text));
-      }
-    });
+    appendMarked(p, excerpt(record.text, marks, 90));
     li.appendChild(p);
     return li;
   }
