@@ -483,6 +483,12 @@ fn the_404_page_offers_search_the_first_guides_and_the_hotline() {
     let html = site.read("404.html");
     assert_eq!(html.matches("role=\"search\"").count(), 1, "one search box");
     assert!(html.contains("<input id=\"not-found-q\" name=\"q\" type=\"search\""));
+    assert!(
+        html.contains("aria-describedby=\"not-found-hint\"")
+            && html.contains("id=\"not-found-hint\">如：法律援助"),
+        "examples in a hint the box is described by, not a placeholder"
+    );
+    assert!(!html.contains("placeholder="));
     assert!(html.contains("href=\"tel:12348\""));
     assert!(html.contains("<h2>常用办事指南</h2>"));
     assert!(
