@@ -21,6 +21,16 @@ const EXPECTED = {
   打官司: ['guides/'],
 };
 
+/** Runs `use` with a fresh browser context (made with `options`), closed afterwards. */
+async function inContext(options, use) {
+  const context = await ctx.browser.newContext(options);
+  try {
+    return await use(context);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Opens /search/?q=…, waits for the answer, shows every result; returns the page and log. */
 async function open(context, query, kind) {
   const page = await context.newPage();
@@ -50,8 +60,7 @@ async function results(page) {
 }
 
 test('/search/ has one search box, labelled, and loads nothing but the site', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page, log } = await open(context);
     assert.equal(await page.locator('[role=search]').count(), 1, 'one search landmark');
     const box = page.getByRole('searchbox');
@@ -66,30 +75,24 @@ test('/search/ has one search box, labelled, and loads nothing but the site', as
     assert.ok(await page.locator('#search-kind').isVisible(), 'the kind filter is shown with JavaScript');
     assert.deepEqual(offHost(log, ctx.origin), []);
     assert.deepEqual(log.errors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 for (const [query, expected] of Object.entries(EXPECTED)) {
   test(`search ${query} finds ${expected.join(', ')}`, async () => {
-    const context = await ctx.browser.newContext();
-    try {
+    await inContext({}, async (context) => {
       const { page, log } = await open(context, query);
       const urls = (await results(page)).map((r) => decodeURI(r.href));
       for (const want of expected) {
         assert.ok(urls.some((u) => u.includes('/sfj/' + want)), `${query}: ${want} not among ${urls.join(', ')}`);
       }
       assert.deepEqual(log.errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 }
 
 test('a counsel is found as their own entry, with their own details only', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page } = await open(context, '李明远');
     const found = await results(page);
     assert.equal(found.length, 1, JSON.stringify(found));
@@ -108,14 +111,11 @@ test('a counsel is found as their own entry, with their own details only', async
     for (const phone of found[0].text.match(/\d{4}-\d{7}|1\d{10}/g) || []) {
       assert.ok(own.includes(phone), `${phone} in the snippet is not this entry's`);
     }
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('without scripts, /search/ says in plain words that search cannot work there, and links the lists', async () => {
-  const context = await ctx.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
-  try {
+  await inContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } }, async (context) => {
     const page = await context.newPage();
     const log = await watch(page);
     await page.goto(ctx.url('search/?q=' + encodeURIComponent('法律援助')));
@@ -130,38 +130,29 @@ test('without scripts, /search/ says in plain words that search cannot work ther
     assert.ok(links.some((href) => href.startsWith('tel:')), 'the hotline is a link');
     assert.deepEqual(offHost(log, ctx.origin), [], 'no request leaves 127.0.0.1');
     await page.screenshot({ path: path.join(reportDir(), 'search-nojs-390.png'), fullPage: true });
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the count of results names the site\'s word searched for a citizen\'s word', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page } = await open(context, '离婚');
     assert.ok(await page.locator('#search-results li').count() > 0);
     assert.match(await page.locator('#search-status').textContent(), /^找到 \d+ 条与“离婚”有关的结果（同时搜索了“婚姻家庭”）。$/);
     assert.ok(await page.locator('#search-results mark', { hasText: '婚姻家庭' }).count() > 0, 'what was found is marked');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a word the site never uses says so, with the hotline', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page } = await open(context, '离职');
     assert.equal(await page.locator('#search-results li').count(), 0);
     assert.match(await page.locator('#search-status').textContent(), /没有找到与“离职”有关的内容/);
     assert.equal(await page.locator('#search-status a[href^="tel:"]').count(), 1);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('results come as a citizen types, labelled by kind, matches marked, and the kind filter narrows them', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page, log } = await open(context);
     await page.locator('#search-q').pressSequentially('复议', { delay: 50 });
     await page.waitForFunction(() => document.querySelectorAll('#search-results li').length > 0);
@@ -178,14 +169,11 @@ test('results come as a citizen types, labelled by kind, matches marked, and the
     assert.match(await page.locator('#search-status').getAttribute('role'), /status/);
     assert.deepEqual(offHost(log, ctx.origin), []);
     assert.deepEqual(log.errors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('search works by keyboard alone', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const { page } = await open(context);
     await page.locator('#search-q').focus();
     await page.keyboard.type('调解');
@@ -196,14 +184,11 @@ test('search works by keyboard alone', async () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement.closest('#search-results') !== null);
     assert.ok(focused, 'Tab reaches the first result');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('bytes fetched for a two-word query after the page has loaded', async () => {
-  const context = await ctx.browser.newContext();
-  try {
+  await inContext({}, async (context) => {
     const page = await context.newPage();
     await page.goto(ctx.url('search/'));
     await page.waitForLoadState('networkidle');
@@ -219,7 +204,5 @@ test('bytes fetched for a two-word query after the page has loaded', async () =>
     const total = sizes.reduce((n, [, b]) => n + b, 0);
     fs.writeFileSync(path.join(reportDir(), 'search-bytes.txt'), `法律援助 申请: ${total} bytes in ${sizes.length} requests\n` + sizes.map(([u, b]) => `${b}\t${u}`).join('\n') + '\n');
     assert.ok(total > 0 && total < 150 * 1024, `${total} bytes`);
-  } finally {
-    await context.close();
-  }
+  });
 });
